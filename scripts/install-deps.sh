@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Vantage builds and runs with, when any is missing.
+set -euo pipefail
+
+packages=(pkg-config libexif-dev libturbojpeg0-dev libopenblas-dev libpq-dev postgresql-15 postgresql-client-15)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+command -v swift >/dev/null || { echo "error: the Swift toolchain (6.1 or newer) is not on PATH." >&2; exit 1; }

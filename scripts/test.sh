@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what is missing, starts a throwaway
+# PostgreSQL cluster, builds, runs `swift test`, and stops the cluster on exit even when tests fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+# shellcheck source=test-cluster.sh
+source scripts/test-cluster.sh
+trap stop_test_cluster EXIT
+
+swift build --build-tests
+swift test "$@"
