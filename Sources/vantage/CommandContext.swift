@@ -18,6 +18,13 @@ struct CommandContext {
         return CommandContext(paths: paths, database: try Database.resolve(paths: paths), logger: logger)
     }
 
+    /// The server logs at info unless `VANTAGE_LOG_LEVEL` says otherwise.
+    var serverLogger: Logger {
+        var logger = Logger(label: "vantage-server")
+        logger.logLevel = ProcessInfo.processInfo.environment["VANTAGE_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+
     /// Connects (starting the local cluster when it is the default), migrates nothing, runs `body`.
     func withClient<T: Sendable>(_ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let url = try database.connectionURL()

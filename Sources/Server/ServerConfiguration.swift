@@ -1,0 +1,19 @@
+/// Settings of `vantage serve`, with the defaults.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind.
+    public var host: String
+    /// Port to bind.
+    public var port: Int
+    /// Largest accepted photo body; reading stops at this many bytes.
+    public var maxUploadBytes: Int
+    /// Uploads allowed per worker per minute before 429.
+    public var uploadsPerMinute: Int
+
+    /// Creates a configuration; defaults: 127.0.0.1:8080, 25 MB, 60 uploads a minute.
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 25_000_000, uploadsPerMinute: Int = 60) {
+        self.host = host
+        self.port = port
+        self.maxUploadBytes = maxUploadBytes
+        self.uploadsPerMinute = uploadsPerMinute
+    }
+}

@@ -1,0 +1,132 @@
+public import Foundation
+import Crypto
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Content-addressed files under a root folder: `ab/cd/abcdef….jpg`, named by their SHA-256.
+///
+/// A blob is written to a temporary file, fsynced, renamed into place and its folder fsynced, so
+/// once `put` returns the bytes survive a crash; only then may a database row point at it.
+/// A crash before the row commits leaves an orphan blob, which is harmless and swept by `sweep`.
+public struct BlobStore: Sendable {
+    /// The folder holding the blobs.
+    public let root: URL
+
+    /// Creates a store rooted at `root` (created on first write).
+    public init(root: URL) {
+        self.root = root
+    }
+
+    /// Hex SHA-256 of `bytes`, the key a blob is stored under.
+    public static func key(for bytes: some DataProtocol) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Where the blob with `key` lives.
+    public func url(forKey key: String) -> URL {
+        let name = key.lowercased()
+        return root
+            .appendingPathComponent(String(name.prefix(2)), isDirectory: true)
+            .appendingPathComponent(String(name.dropFirst(2).prefix(2)), isDirectory: true)
+            .appendingPathComponent(name + ".jpg")
+    }
+
+    /// True when the blob is on disk.
+    public func contains(key: String) -> Bool {
+        FileManager.default.fileExists(atPath: url(forKey: key).path)
+    }
+
+    /// Durably stores `bytes`; returns their key. Idempotent: existing content is not rewritten.
+    @discardableResult
+    public func put(_ bytes: Data) throws -> String {
+        let key = Self.key(for: bytes)
+        let destination = url(forKey: key)
+        if FileManager.default.fileExists(atPath: destination.path) { return key }
+        let folder = destination.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.blobStore, "Cannot create the blob folder \(folder.path): \(error.localizedDescription).")
+        }
+        let temporary = folder.appendingPathComponent(".\(key).\(UUID().uuidString).tmp")
+        let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw failure("open", temporary) }
+        var written = 0
+        let ok: Bool = bytes.withUnsafeBytes { buffer in
+            while written < buffer.count {
+                let n = write(fd, buffer.baseAddress! + written, buffer.count - written)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                written += n
+            }
+            return true
+        }
+        guard ok, fsync(fd) == 0 else {
+            let error = failure("write", temporary)
+            close(fd)
+            unlink(temporary.path)
+            throw error
+        }
+        close(fd)
+        guard rename(temporary.path, destination.path) == 0 else {
+            let error = failure("rename", destination)
+            unlink(temporary.path)
+            throw error
+        }
+        try syncFolder(folder)
+        return key
+    }
+
+    /// Reads a blob's bytes.
+    public func get(key: String) throws -> Data {
+        do {
+            return try Data(contentsOf: url(forKey: key))
+        } catch {
+            throw StoreError(.notFound, "Blob \(key) is missing from \(root.path).")
+        }
+    }
+
+    /// Every key on disk, with the file's modification time (for the grace period of sweeps).
+    public func allKeys() throws -> [(key: String, modified: Date)] {
+        guard let enumerator = FileManager.default.enumerator(
+            at: root, includingPropertiesForKeys: [.contentModificationDateKey], options: [.skipsHiddenFiles])
+        else { return [] }
+        var keys: [(String, Date)] = []
+        for case let url as URL in enumerator where url.pathExtension == "jpg" {
+            let name = url.deletingPathExtension().lastPathComponent
+            guard name.count == 64, name.allSatisfy(\.isHexDigit) else { continue }
+            let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            keys.append((name, modified))
+        }
+        return keys
+    }
+
+    /// Removes a blob (used by repair of orphans).
+    public func remove(key: String) throws {
+        let path = url(forKey: key).path
+        guard unlink(path) == 0 || errno == ENOENT else { throw failure("remove", url(forKey: key)) }
+    }
+
+    /// Removes temporary files older than `grace` left by writes that crashed midway.
+    public func sweepTemporaries(olderThan grace: TimeInterval, now: Date = Date()) -> Int {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.contentModificationDateKey])
+        else { return 0 }
+        var removed = 0
+        for case let url as URL in enumerator where url.lastPathComponent.hasPrefix(".") && url.pathExtension == "tmp" {
+            let modified = (try? url.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? now
+            if now.timeIntervalSince(modified) > grace, unlink(url.path) == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    private func syncFolder(_ folder: URL) throws {
+        let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("open folder", folder) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw failure("fsync folder", folder) }
+    }
+
+    private func failure(_ operation: String, _ url: URL) -> StoreError {
+        StoreError(.blobStore, "Cannot \(operation) \(url.path): \(String(cString: strerror(errno))).")
+    }
+}

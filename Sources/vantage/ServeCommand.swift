@@ -1,0 +1,29 @@
+import ArgumentParser
+import Server
+import Store
+
+/// `vantage serve`: the worker API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the worker API until SIGTERM or SIGINT (graceful: in-flight uploads finish).")
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind.") var port = 8080
+    @Option(name: .customLong("max-upload-mb"), help: "Largest accepted photo, in MB.") var maxUploadMB = 25
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
+        guard (1...200).contains(maxUploadMB) else { throw ValidationError("--max-upload-mb must be between 1 and 200.") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let context = try CommandContext.load()
+            let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMB * 1_000_000)
+            try await VantageServer.run(
+                configuration: configuration, url: try context.database.connectionURL(),
+                migrations: try Migration.load(from: context.paths.migrations), logger: context.serverLogger)
+        }
+    }
+}
