@@ -42,8 +42,14 @@ class Builder:
         self.counter += 1
         return f"{prefix}{self.counter}"
 
-    def const(self, name: str, array: np.ndarray) -> str:
-        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+    def const(self, name: str, array: np.ndarray, typed: bool = False) -> str:
+        """An initializer stored as raw_data, or with typed=True in float_data / int64_data."""
+        array = np.array(array, order="C")  # ascontiguousarray would turn a scalar into shape [1]
+        if typed:
+            dtype = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.int64): TensorProto.INT64}[array.dtype]
+            self.inits.append(helper.make_tensor(name, dtype, list(array.shape), array.flatten().tolist(), raw=False))
+        else:
+            self.inits.append(numpy_helper.from_array(array, name))
         return name
 
     def node(self, op: str, inputs: list[str], outputs: int | list[str] = 1, **attrs) -> str | list[str]:
@@ -139,7 +145,9 @@ def b_relu(b):
 
 
 def b_clip(b):
-    return b.relu6("x")
+    lo = b.const("clip_min", np.array(0.0, dtype=np.float32), typed=True)
+    hi = b.const("clip_max", np.array(6.0, dtype=np.float32), typed=True)
+    return b.node("Clip", ["x", lo, hi])
 
 
 def b_sigmoid(b):
@@ -191,7 +199,7 @@ def b_global_avgpool(b):
 
 def b_gemm(b):
     w = b.const("fc_w", b.weights((10, 20), 20))
-    c = b.const("fc_b", (b.rng.standard_normal(10) * 0.1).astype(np.float32))
+    c = b.const("fc_b", (b.rng.standard_normal(10) * 0.1).astype(np.float32), typed=True)
     return b.node("Gemm", ["x", w, c], transB=1)
 
 
@@ -206,7 +214,7 @@ def b_flatten(b):
 
 
 def b_reshape(b):
-    s1 = b.const("shape_flat", np.array([0, -1], dtype=np.int64))
+    s1 = b.const("shape_flat", np.array([0, -1], dtype=np.int64), typed=True)
     s2 = b.const("shape_3d", np.array([0, 6, -1], dtype=np.int64))
     return b.node("Reshape", [b.node("Reshape", ["x", s1]), s2])
 
@@ -227,7 +235,7 @@ def b_dropout_identity(b):
 
 
 def b_pad(b):
-    pads = b.const("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], dtype=np.int64))
+    pads = b.const("pads", np.array([0, 0, 1, 2, 0, 0, 2, 1], dtype=np.int64), typed=True)
     value = b.const("pad_value", np.array(0.0, dtype=np.float32))
     return b.node("Pad", ["x", pads, value], mode="constant")
 
@@ -283,7 +291,7 @@ SPECS = [
     spec("conv_bn_relu", "Conv (no bias) -> BatchNormalization eps 1e-3 -> Relu", [1, 3, 13, 11], b_conv_bn_relu),
     spec("conv_bias_bn_clip", "Conv (with bias) stride 2 -> BatchNormalization -> Clip(0, 6)", [1, 3, 13, 11], b_conv_bias_bn_clip, input_scale=3.0),
     spec("relu", "Relu", [2, 3, 5, 7], b_relu),
-    spec("clip", "Clip with min 0 and max 6 as inputs (ReLU6)", [2, 3, 5, 7], b_clip, input_scale=5.0),
+    spec("clip", "Clip with min 0 and max 6 as inputs (ReLU6), bounds in float_data", [2, 3, 5, 7], b_clip, input_scale=5.0),
     spec("sigmoid", "Sigmoid", [2, 3, 5, 7], b_sigmoid, input_scale=4.0),
     spec("sigmoid_mul", "x * Sigmoid(x) (swish): Mul of two same-shape tensors", [2, 3, 5, 7], b_sigmoid_mul, input_scale=4.0),
     spec("mul_add_broadcast", "Mul by a [4,1,1] constant then Add a [1,4,1,1] constant (per-channel broadcasting)", [2, 4, 5, 3], b_mul_add_broadcast),
@@ -295,14 +303,14 @@ SPECS = [
     spec("avgpool_include_pad", "AveragePool 3x3 stride 2 pads 1, count_include_pad 1", [1, 3, 13, 11], b_avgpool_include_pad),
     spec("avgpool_k2", "AveragePool 2x2 stride 2", [1, 3, 13, 11], b_avgpool_k2),
     spec("global_avgpool", "GlobalAveragePool", [2, 5, 7, 9], b_global_avgpool),
-    spec("gemm", "Gemm transB=1 with 1-D bias", [3, 20], b_gemm),
+    spec("gemm", "Gemm transB=1 with 1-D bias (bias in float_data, weight in raw_data)", [3, 20], b_gemm),
     spec("matmul", "MatMul [3,20]x[20,7] then Add of a [7] bias", [3, 20], b_matmul),
     spec("flatten", "Flatten axis 1", [2, 3, 4, 5], b_flatten),
-    spec("reshape", "Reshape to [0,-1] then to [0,6,-1]", [2, 3, 4, 5], b_reshape),
+    spec("reshape", "Reshape to [0,-1] (shape in int64_data) then to [0,6,-1] (raw_data)", [2, 3, 4, 5], b_reshape),
     spec("concat", "SqueezeNet fire module: 1x1 squeeze, 1x1 and 3x3 expand, Concat axis 1", [1, 3, 13, 11], b_concat),
     spec("softmax", "Softmax axis 1 on [N, C]", [3, 10], b_softmax, input_scale=3.0),
     spec("dropout_identity", "Dropout (inference: identity) then Identity", [2, 3, 5, 7], b_dropout_identity),
-    spec("pad", "Pad constant 0 with pads (0,0,1,2,0,0,2,1)", [1, 2, 5, 6], b_pad),
+    spec("pad", "Pad constant 0 with pads (0,0,1,2,0,0,2,1) in int64_data", [1, 2, 5, 6], b_pad),
     spec("pad_conv", "Pad bottom/right by 1 then Conv 3x3 stride 2 unpadded (TF SAME)", [1, 3, 14, 12], b_pad_conv),
     spec("reducemean", "ReduceMean axes (2,3) keepdims 1", [2, 4, 5, 3], b_reducemean),
     spec("reducemean_nokeep", "ReduceMean axes (2,3) keepdims 0", [2, 4, 5, 3], b_reducemean_nokeep),
