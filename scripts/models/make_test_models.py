@@ -349,6 +349,50 @@ def write_f32(path: str, array: np.ndarray) -> None:
         f.write(np.ascontiguousarray(array, dtype="<f4").tobytes())
 
 
+PREPROCESS_CASES = [
+    # name, width, height, size, border_crop
+    ("preprocess_downscale", 61, 47, 32, 0),
+    ("preprocess_upscale", 20, 27, 32, 0),
+    ("preprocess_border", 70, 50, 24, 2),
+]
+
+
+def preprocess_references(out: str) -> list[dict]:
+    """PIL references for the engine's resize/crop/normalise, on synthetic RGB pixels (no decoding).
+
+    The rule (benchmarks/python/preprocess.py): optional border crop; shorter side resized to
+    int(size / crop_ratio) and the longer to int(short * long / shorter) with PIL bilinear
+    (antialiased when shrinking; PIL rounds the result to uint8); centre crop with
+    top = int(round((h - size) / 2)); then (x - mean) / std.
+    """
+    from PIL import Image
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "benchmarks", "python"))
+    import preprocess as pp
+
+    entries = []
+    for i, (name, w, h, size, border) in enumerate(PREPROCESS_CASES):
+        rng = np.random.RandomState(SEED + 1000 + i)
+        yy, xx = np.mgrid[0:h, 0:w]
+        smooth = np.stack([xx * 255.0 / w, yy * 255.0 / h, (xx + yy) * 127.0 / (w + h)], axis=-1)
+        pixels = np.clip(smooth + rng.uniform(-40, 40, (h, w, 3)), 0, 255).astype(np.uint8)
+        if border:
+            pixels[:border, :] = pixels[-border:, :] = (255, 0, 0)
+            pixels[:, :border] = pixels[:, -border:] = (255, 0, 0)
+        y = pp.preprocess(Image.fromarray(pixels, "RGB"), size, 0.875, [127, 127, 127], [128, 128, 128], border)
+        pixels.tofile(os.path.join(out, f"{name}.rgb.u8"))
+        write_f32(os.path.join(out, f"{name}.output.f32"), y)
+        entries.append({
+            "name": name,
+            "input": {"file": f"{name}.rgb.u8", "width": w, "height": h, "layout": "HWC RGB uint8"},
+            "size": size, "crop_ratio": 0.875, "border_crop": border,
+            "mean": [127, 127, 127], "std": [128, 128, 128],
+            "output": {"file": f"{name}.output.f32", "shape": [3, size, size]},
+            "tolerance": 0.008,
+        })
+    return entries
+
+
 def main() -> int:
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "..", "Fixtures", "models", "test")
@@ -416,6 +460,10 @@ def main() -> int:
         "opset": OPSET,
         "models": entries,
         "unsupported": [{"model": "unsupported_lrn.onnx", "operator": "LRN", "node": "lrn_node"}],
+        "preprocessing_format": ("*.rgb.u8: raw uint8 RGB pixels, row-major HWC, no header. Output: float32 CHW "
+                                 "after PIL resize/crop/normalise; tolerance is one uint8 step (1/128) since PIL "
+                                 "rounds the resized pixels to uint8."),
+        "preprocessing": preprocess_references(out),
     }
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
