@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Parity: ONNX Runtime and Vantage run the same prepared ONNX file on the same input tensor; prints
+# max |Δlogit| per model and fails when any exceeds 1e-3 (the issue's acceptance bound).
+#   benchmarks/parity.sh [--batch 4] [model ...]      (default: the three EfficientNet-Lite models)
+# Needs: prepared models (scripts/prepare-models.sh), python3 with numpy + onnxruntime.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+batch=4
+if [ "${1:-}" = "--batch" ]; then batch="$2"; shift 2; fi
+models=("$@")
+[ ${#models[@]} -gt 0 ] || models=(efficientnet-lite0 efficientnet-lite1 efficientnet-lite2)
+
+scratch="${VANTAGE_BUILD_PATH:-$root/.build-release}"
+swift build -c release --product vantage --package-path "$root" --scratch-path "$scratch" >&2
+vantage="$scratch/release/vantage"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+status=0
+printf '%-20s %6s %12s %12s\n' model batch max_abs_diff bound
+for model in "${models[@]}"; do
+    size="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['input_size'])" "$root/Fixtures/models/$model.json")"
+    # A seeded tensor on the scale of normalised pixels, identical for both engines.
+    python3 -c "import numpy as np,sys; np.random.RandomState(0).uniform(-1,1,(int(sys.argv[1]),3,int(sys.argv[2]),int(sys.argv[2]))).astype('<f4').tofile(sys.argv[3])" \
+        "$batch" "$size" "$work/$model.in.f32"
+    python3 "$root/benchmarks/python/ort_logits.py" --model "$root/Fixtures/models/$model.onnx" --input "$work/$model.in.f32" \
+        --shape "$batch,3,$size,$size" --out "$work/$model.ort.f32" --threads 2 >/dev/null
+    VANTAGE_ROOT="$root" "$vantage" bench logits --model "$model" --input "$work/$model.in.f32" --out "$work/$model.vantage.f32" >/dev/null
+    diff="$(python3 -c "import numpy as np,sys; a=np.fromfile(sys.argv[1],'<f4'); b=np.fromfile(sys.argv[2],'<f4'); print(float(np.abs(a-b).max()) if a.shape==b.shape else 'inf')" \
+        "$work/$model.ort.f32" "$work/$model.vantage.f32")"
+    printf '%-20s %6s %12s %12s\n' "$model" "$batch" "$diff" 1e-3
+    python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-3 else 1)" "$diff" || status=1
+done
+exit $status
