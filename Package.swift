@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries: a module map and a shim, nothing else.
@@ -87,7 +88,7 @@ let package = Package(
         // Test support: database per suite, fixture lookup.
         .target(
             name: "VantageTestSupport",
-            dependencies: ["Store", .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: ["Store", "Photo", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
@@ -103,7 +104,8 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: ["Server", "VantageTestSupport",
-                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types")],
             swiftSettings: swiftSettings),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestSupport"], swiftSettings: swiftSettings),
     ]

@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+scripts/prepare-models.sh
 swift build -c release --product vantage
 exec .build/release/vantage demo "$@"

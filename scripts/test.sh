@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+scripts/prepare-models.sh
 # shellcheck source=test-cluster.sh
 source scripts/test-cluster.sh
 trap stop_test_cluster EXIT

@@ -3,30 +3,41 @@ public import Logging
 public import PostgresNIO
 import Foundation
 import NIOCore
+import Store
+import Validation
 
-/// Builds the HTTP application: routes, error mapping, metrics; the Postgres client runs as one of its services.
+/// Builds the HTTP application: routes, error mapping, metrics; the Postgres client runs as one of
+/// its services unless the caller already runs it (`runsClient: false`).
 public func buildApplication(
-    configuration: ServerConfiguration, client: PostgresClient, logger: Logger
-) -> Application<RouterResponder<BasicRequestContext>> {
+    configuration: ServerConfiguration, client: PostgresClient, logger: Logger, runsClient: Bool = true
+) -> Application<RouterResponder<WorkerContext>> {
     let metrics = ServerMetrics()
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: WorkerContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: ErrorMappingMiddleware())
+
+    let repository = PostgresUploadRepository(client: client, logger: logger)
+    let uploader = PhotoUploader(
+        repository: repository, blobs: BlobStore(root: configuration.blobRoot),
+        validator: PhotoValidator(thresholds: configuration.thresholds), metrics: metrics)
+    let routes = WorkerRoutes(
+        repository: repository, uploader: uploader, limiter: RateLimiter(perMinute: configuration.uploadsPerMinute),
+        maxUploadBytes: configuration.maxUploadBytes)
+    routes.register(on: router.group("v1").add(middleware: BearerAuthMiddleware(repository: repository)))
+
+    router.get("/openapi.yaml") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml"],
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
 
     router.get("/healthz") { _, _ in
         try jsonResponse(["status": "ok"])
     }
     router.get("/readyz") { _, context in
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await client.query("SELECT 1", logger: context.logger) }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(2))
-                    throw APIError.databaseUnavailable
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            let logger = context.logger
+            try await DatabaseDeadline.run(seconds: 2) { _ = try await client.query("SELECT 1", logger: logger) }
         } catch {
             throw APIError.databaseUnavailable
         }
@@ -41,7 +52,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vantage"),
-        services: [client],
+        services: runsClient ? [client] : [],
         logger: logger)
 }
 

@@ -1,3 +1,6 @@
+public import Foundation
+public import Validation
+
 /// Settings of `vantage serve`, with the defaults.
 public struct ServerConfiguration: Sendable {
     /// Address to bind.
@@ -8,12 +11,22 @@ public struct ServerConfiguration: Sendable {
     public var maxUploadBytes: Int
     /// Uploads allowed per worker per minute before 429.
     public var uploadsPerMinute: Int
+    /// Where photo blobs are stored.
+    public var blobRoot: URL
+    /// Validation limits.
+    public var thresholds: ValidationThresholds
 
-    /// Creates a configuration; defaults: 127.0.0.1:8080, 25 MB, 60 uploads a minute.
-    public init(host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 25_000_000, uploadsPerMinute: Int = 60) {
+    /// Creates a configuration; defaults: 127.0.0.1:8080, 25 MB, 120 uploads a minute.
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maxUploadBytes: Int = 25_000_000, uploadsPerMinute: Int = 120,
+        blobRoot: URL = URL(fileURLWithPath: ".vantage/blobs", isDirectory: true),
+        thresholds: ValidationThresholds = ValidationThresholds()
+    ) {
         self.host = host
         self.port = port
         self.maxUploadBytes = maxUploadBytes
         self.uploadsPerMinute = uploadsPerMinute
+        self.blobRoot = blobRoot
+        self.thresholds = thresholds
     }
 }

@@ -18,6 +18,14 @@ struct CommandContext {
         return CommandContext(paths: paths, database: try Database.resolve(paths: paths), logger: logger)
     }
 
+    /// Where photo blobs live: `VANTAGE_BLOB_ROOT`, default `<home>/blobs`.
+    var blobRoot: URL {
+        if let root = ProcessInfo.processInfo.environment["VANTAGE_BLOB_ROOT"], !root.isEmpty {
+            return URL(fileURLWithPath: root, isDirectory: true)
+        }
+        return paths.home.appendingPathComponent("blobs", isDirectory: true)
+    }
+
     /// The server logs at info unless `VANTAGE_LOG_LEVEL` says otherwise.
     var serverLogger: Logger {
         var logger = Logger(label: "vantage-server")

@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let context = try CommandContext.load()
-            let configuration = ServerConfiguration(host: host, port: port, maxUploadBytes: maxUploadMB * 1_000_000)
+            let configuration = ServerConfiguration(
+                host: host, port: port, maxUploadBytes: maxUploadMB * 1_000_000, blobRoot: context.blobRoot)
             try await VantageServer.run(
                 configuration: configuration, url: try context.database.connectionURL(),
                 migrations: try Migration.load(from: context.paths.migrations), logger: context.serverLogger)

@@ -10,9 +10,8 @@ import VantageTestSupport
 @Suite("Health, readiness and metrics", .enabled(if: TestDatabase.isConfigured, "needs VANTAGE_TEST_DATABASE_URL"))
 struct HealthEndpointTests {
     @Test func healthReadyAndMetricsOverRealHTTP() async throws {
-        try await TestDatabase.withMigratedDatabase { _, url in
-            let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: TestDatabase.logger)
-            let app = buildApplication(configuration: ServerConfiguration(port: 0), client: client, logger: TestDatabase.logger)
+        try await TestDatabase.withMigratedDatabase { client, _ in
+            let app = buildApplication(configuration: ServerConfiguration(port: 0), client: client, logger: TestDatabase.logger, runsClient: false)
             try await app.test(.live) { http in
                 try await http.execute(uri: "/healthz", method: .get) { response in
                     #expect(response.status == .ok)
@@ -40,7 +39,7 @@ struct HealthEndpointTests {
         let url = try DatabaseURL(parsing: "postgres://nobody@127.0.0.1:1/none?sslmode=disable")
         let client = PostgresClient(configuration: url.clientConfiguration(), backgroundLogger: TestDatabase.logger)
         let app = buildApplication(configuration: ServerConfiguration(port: 0), client: client, logger: TestDatabase.logger)
-        try await app.test(.router) { http in
+        try await app.test(.live) { http in
             try await http.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let body = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: [String: String]]

@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+import Logging
+import NIOPosix
+import Store
+import Validation
+
+/// The upload path: checks the task, validates the photo, stores the upright blob durably, then
+/// records the rows in one transaction. Retries get their first result back.
+struct PhotoUploader: Sendable {
+    /// What the client sent, already bounded.
+    struct Upload: Sendable {
+        var taskID: Int64
+        var worker: AuthenticatedWorker
+        var objectClass: String
+        var pitch: Double?
+        var roll: Double?
+        var idempotencyKey: String?
+        var bytes: [UInt8]
+    }
+
+    /// The JSON answered for an upload.
+    struct Answer: Encodable, Sendable {
+        struct ReasonBody: Encodable, Sendable {
+            var code: String
+            var severity: String
+            var message: String
+        }
+
+        var photo_id: String
+        var verdict: String
+        var reasons: [ReasonBody]
+
+        init(_ photo: StoredPhoto) {
+            photo_id = photo.publicID.uuidString.lowercased()
+            verdict = photo.verdict
+            reasons = photo.reasons.map { ReasonBody(code: $0.code, severity: $0.severity, message: $0.message) }
+        }
+
+        /// 201 when the task is done, 422 when the photo was rejected.
+        var status: Int { verdict == "rejected" ? 422 : 201 }
+    }
+
+    let repository: PostgresUploadRepository
+    let blobs: BlobStore
+    let validator: PhotoValidator
+    let metrics: ServerMetrics
+
+    func upload(_ upload: Upload, logger: Logger) async throws -> Answer {
+        guard let task = try await repository.task(id: upload.taskID) else {
+            throw APIError(.notFound, "task_not_found", "Task \(upload.taskID) does not exist.")
+        }
+        guard task.workerID == upload.worker.id else {
+            throw APIError(.forbidden, "not_your_task", "Task \(upload.taskID) belongs to another worker.")
+        }
+        if let key = upload.idempotencyKey, let first = try await repository.replay(workerID: upload.worker.id, idempotencyKey: key) {
+            return Answer(first)
+        }
+        let uploadSHA = Data(SHA256.hash(data: upload.bytes))
+        if let first = try await repository.replay(taskID: task.id, uploadSHA256: uploadSHA) {
+            return Answer(first)
+        }
+        try Self.checkOpen(task)
+        guard let chosen = Self.offeredClass(upload.objectClass, in: task) else {
+            throw APIError(
+                .badRequest, "class_not_offered",
+                "X-Object-Class must name one of the task's offered classes (by name or id).")
+        }
+
+        let context = ValidationContext(
+            issuedAt: task.issuedAt, receivedAt: Date(), expectedPitch: task.viewpointPitch,
+            devicePitch: upload.pitch, deviceRoll: upload.roll)
+        let index = PostgresDuplicateIndex(repository: repository, excludingTask: task.id)
+        let bytes = upload.bytes
+        // Validation decodes at 1/8 scale on a cooperative thread, never on an event loop.
+        let report = try await validator.validate(bytes, context: context, duplicates: index)
+        let verdict = report.verdict.rawValue
+
+        var blobSHA: Data?
+        if report.verdict != .rejected {
+            let stored: [UInt8]
+            do {
+                stored = try PreparedPhoto(jpeg: bytes).bytes
+            } catch {
+                throw APIError(.unprocessableContent, "cannot_store", "The photo passed the checks but cannot be made upright losslessly.")
+            }
+            let blobs = self.blobs
+            // fsync blocks: NIO's thread pool, not a cooperative thread.
+            let key = try await NIOThreadPool.singleton.runIfActive { try blobs.put(Data(stored)) }
+            blobSHA = Data(hex: key)
+        }
+        let record = NewPhoto(
+            taskID: task.id, workerID: upload.worker.id, classID: chosen, verdict: verdict,
+            reasons: report.reasons.map { PhotoReasonRecord(code: $0.code.rawValue, severity: $0.severity.rawValue, message: $0.message) },
+            uploadSHA256: uploadSHA, blobSHA256: blobSHA, byteSize: bytes.count, width: report.width, height: report.height,
+            phash: report.perceptualHash.map { Int64(bitPattern: $0) }, devicePitch: upload.pitch, deviceRoll: upload.roll,
+            capturedAt: report.capturedAt, idempotencyKey: upload.idempotencyKey, exifJSON: Self.exifJSON(report.exif))
+        switch try await repository.record(record) {
+        case .recorded(let photo):
+            metrics.recordUpload(bytes: bytes.count, verdict: verdict, reasons: record.reasons.map(\.code))
+            logger.info("photo recorded", metadata: ["task_id": "\(task.id)", "verdict": "\(verdict)"])
+            return Answer(photo)
+        case .replay(let photo):
+            return Answer(photo)
+        case .taskAlreadyDone:
+            throw APIError(.conflict, "task_done", "Task \(task.id) was already completed by another upload.")
+        case .taskExpired:
+            throw APIError(.gone, "task_expired", "Task \(task.id) has expired.")
+        case .noAttemptsLeft:
+            throw APIError(.conflict, "attempts_exhausted", "Task \(task.id) has no attempts left.")
+        }
+    }
+
+    static func checkOpen(_ task: UploadTask, now: Date = Date()) throws {
+        if task.status == "done" {
+            throw APIError(.conflict, "task_done", "Task \(task.id) is already completed.")
+        }
+        if task.status != "open" || task.expiresAt <= now {
+            throw APIError(.gone, "task_expired", "Task \(task.id) has expired.")
+        }
+        if task.attempts >= task.maxAttempts {
+            throw APIError(.conflict, "attempts_exhausted", "Task \(task.id) has no attempts left.")
+        }
+    }
+
+    static func offeredClass(_ text: String, in task: UploadTask) -> Int? {
+        let wanted = text.trimmingCharacters(in: .whitespaces)
+        if let id = Int(wanted), task.offeredClasses.contains(where: { $0.id == id }) { return id }
+        return task.offeredClasses.first { $0.name.caseInsensitiveCompare(wanted) == .orderedSame }?.id
+    }
+
+    static func exifJSON(_ exif: ExifSummary?) -> String {
+        guard let exif else { return "{}" }
+        var object: [String: String] = [:]
+        object["make"] = exif.make
+        object["model"] = exif.model
+        object["software"] = exif.software
+        object["datetime_original"] = exif.dateTimeOriginal
+        object["orientation"] = exif.orientation.map(String.init)
+        object["has_gps"] = exif.hasGPS ? "true" : "false"
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension Data {
+    init(hex: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.count / 2)
+        var index = hex.startIndex
+        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
+            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        self.init(bytes)
+    }
+}

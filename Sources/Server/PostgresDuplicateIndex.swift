@@ -1,0 +1,20 @@
+import Foundation
+import Store
+import Validation
+
+/// The validator's duplicate lookup, answered by the photos table (SHA-256 and banded perceptual hash).
+struct PostgresDuplicateIndex: DuplicateIndex {
+    let repository: PostgresUploadRepository
+    /// Retakes for the same task are not duplicates of each other.
+    let excludingTask: Int64
+
+    func photo(withSHA256 digest: [UInt8]) async throws -> DuplicateMatch? {
+        try await repository.exactDuplicate(sha256: Data(digest), excludingTask: excludingTask)
+            .map { DuplicateMatch(photoID: $0, distance: 0) }
+    }
+
+    func photos(nearPerceptualHash hash: UInt64, maxDistance: Int) async throws -> [DuplicateMatch] {
+        try await repository.nearDuplicates(phash: Int64(bitPattern: hash), maxDistance: maxDistance, excludingTask: excludingTask)
+            .map { DuplicateMatch(photoID: $0.id, distance: $0.distance) }
+    }
+}

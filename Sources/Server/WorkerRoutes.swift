@@ -1,0 +1,186 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Store
+
+/// `/v1`: the worker's tasks, photo uploads (raw PUT or multipart POST) and photo status.
+struct WorkerRoutes {
+    let repository: PostgresUploadRepository
+    let uploader: PhotoUploader
+    let limiter: RateLimiter
+    let maxUploadBytes: Int
+
+    func register(on group: RouterGroup<WorkerContext>) {
+        group.get("tasks") { _, context in try await self.listTasks(context: context) }
+        group.put("tasks/:task_id/photo") { request, context in try await self.putPhoto(request, context: context) }
+        group.post("tasks/:task_id/photo") { request, context in try await self.postPhoto(request, context: context) }
+        group.get("photos/:photo_id") { _, context in try await self.photo(context: context) }
+    }
+
+    private struct TaskBody: Encodable {
+        struct RotationBody: Encodable {
+            var id: Int
+            var quaternion: [Double]
+            var description: String
+        }
+
+        var id: Int64
+        var offered_classes: [String]
+        var rotation: RotationBody
+        var viewpoint: String
+        var room: String
+        var expires_at: Date
+        var attempts_left: Int
+    }
+
+    private func listTasks(context: WorkerContext) async throws -> Response {
+        let worker = try context.requireWorker()
+        let tasks = try await repository.openTasks(workerID: worker.id)
+        let body = tasks.map {
+            TaskBody(
+                id: $0.id, offered_classes: $0.offeredClasses.map(\.name),
+                rotation: .init(id: $0.rotationID, quaternion: $0.quaternion, description: $0.rotationDescription),
+                viewpoint: $0.viewpoint, room: $0.room, expires_at: $0.expiresAt, attempts_left: max(0, $0.maxAttempts - $0.attempts))
+        }
+        return try jsonResponse(["tasks": body])
+    }
+
+    private func putPhoto(_ request: Request, context: WorkerContext) async throws -> Response {
+        let worker = try context.requireWorker()
+        let taskID = try Self.taskID(context)
+        let objectClass = try Self.header(request, "X-Object-Class", required: true)!
+        let pitch = try Self.angle(request, "X-Device-Pitch")
+        let roll = try Self.angle(request, "X-Device-Roll")
+        let key = try Self.idempotencyKey(request)
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("image/jpeg") {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the photo as image/jpeg.")
+        }
+        try checkRate(worker)
+        let bytes = try await readBody(request)
+        return try await answer(.init(
+            taskID: taskID, worker: worker, objectClass: objectClass, pitch: pitch, roll: roll, idempotencyKey: key, bytes: bytes),
+            context: context)
+    }
+
+    private func postPhoto(_ request: Request, context: WorkerContext) async throws -> Response {
+        let worker = try context.requireWorker()
+        let taskID = try Self.taskID(context)
+        guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(fromContentType:)) else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "POST the photo as multipart/form-data (or PUT image/jpeg).")
+        }
+        try checkRate(worker)
+        let body = try await readBody(request, extra: 64 * 1024)
+        let form: MultipartForm
+        do {
+            form = try MultipartForm(body: body, boundary: boundary)
+        } catch let failure as MultipartForm.Failure {
+            throw APIError(.badRequest, "bad_multipart", failure.message)
+        }
+        guard let photo = form.fields["photo"], !photo.isEmpty else {
+            throw APIError(.badRequest, "missing_photo", "The form has no 'photo' field.")
+        }
+        guard photo.count <= maxUploadBytes else {
+            throw APIError(.contentTooLarge, "body_too_large", "The photo is larger than \(maxUploadBytes) bytes.")
+        }
+        guard let objectClass = form.string("class"), !objectClass.isEmpty else {
+            throw APIError(.badRequest, "missing_class", "The form has no 'class' field.")
+        }
+        let pitch = try Self.angle(form.string("pitch"), name: "pitch")
+        let roll = try Self.angle(form.string("roll"), name: "roll")
+        let key = try Self.idempotencyKey(request)
+        return try await answer(.init(
+            taskID: taskID, worker: worker, objectClass: objectClass, pitch: pitch, roll: roll, idempotencyKey: key, bytes: photo),
+            context: context)
+    }
+
+    private func answer(_ upload: PhotoUploader.Upload, context: WorkerContext) async throws -> Response {
+        guard Self.looksLikeJPEG(upload.bytes) else {
+            throw APIError(.unsupportedMediaType, "not_jpeg", "The photo is not a JPEG (checked by content).")
+        }
+        let answer = try await uploader.upload(upload, logger: context.logger)
+        return try jsonResponse(answer, status: answer.status == 201 ? .created : .unprocessableContent)
+    }
+
+    private func photo(context: WorkerContext) async throws -> Response {
+        let worker = try context.requireWorker()
+        guard let text = context.parameters.get("photo_id"), let id = UUID(uuidString: text) else {
+            throw APIError(.badRequest, "bad_photo_id", "The photo id must be a UUID.")
+        }
+        guard let photo = try await repository.photo(publicID: id), photo.workerID == worker.id else {
+            throw APIError(.notFound, "photo_not_found", "No photo \(text.lowercased()) of yours exists.")
+        }
+        struct Body: Encodable {
+            var photo_id: String
+            var task_id: Int64
+            var verdict: String
+            var review_status: String
+            var reasons: [PhotoReasonRecord]
+            var received_at: Date
+        }
+        return try jsonResponse(Body(
+            photo_id: photo.publicID.uuidString.lowercased(), task_id: photo.taskID, verdict: photo.verdict,
+            review_status: photo.reviewStatus, reasons: photo.reasons, received_at: photo.receivedAt))
+    }
+
+    // MARK: - Bounded input
+
+    private func checkRate(_ worker: AuthenticatedWorker) throws {
+        guard limiter.allow(worker.id) else {
+            throw APIError(.tooManyRequests, "rate_limited", "Too many uploads; wait a minute and retry.")
+        }
+    }
+
+    /// Reads the body, refusing at once when Content-Length is over the limit and stopping at the limit otherwise.
+    private func readBody(_ request: Request, extra: Int = 0) async throws -> [UInt8] {
+        let limit = maxUploadBytes + extra
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "body_too_large", "The photo is larger than \(maxUploadBytes) bytes.")
+        }
+        do {
+            var buffer = try await request.body.collect(upTo: limit)
+            return buffer.readBytes(length: buffer.readableBytes) ?? []
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "body_too_large", "The photo is larger than \(maxUploadBytes) bytes.")
+        }
+    }
+
+    private static func taskID(_ context: WorkerContext) throws -> Int64 {
+        guard let text = context.parameters.get("task_id"), let id = Int64(text), id > 0 else {
+            throw APIError(.badRequest, "bad_task_id", "The task id must be a positive integer.")
+        }
+        return id
+    }
+
+    private static func header(_ request: Request, _ name: String, required: Bool = false) throws -> String? {
+        guard let value = request.headers.first(where: { $0.name.canonicalName == name.lowercased() })?.value else {
+            if required { throw APIError(.badRequest, "missing_header", "The \(name) header is required.") }
+            return nil
+        }
+        guard value.utf8.count <= 200 else { throw APIError(.badRequest, "bad_header", "The \(name) header is too long.") }
+        return value
+    }
+
+    private static func angle(_ request: Request, _ name: String) throws -> Double? {
+        try angle(try header(request, name), name: name)
+    }
+
+    private static func angle(_ text: String?, name: String) throws -> Double? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite, (-180...180).contains(value) else {
+            throw APIError(.badRequest, "bad_angle", "\(name) must be a number of degrees between -180 and 180.")
+        }
+        return value
+    }
+
+    private static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = try header(request, "Idempotency-Key") else { return nil }
+        guard !key.isEmpty, key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw APIError(.badRequest, "bad_idempotency_key", "Idempotency-Key must be 1 to 200 visible ASCII characters.")
+        }
+        return key
+    }
+
+    static func looksLikeJPEG(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF
+    }
+}
