@@ -1,0 +1,267 @@
+#!/usr/bin/env python3
+"""Upload load generator for `vantage serve`, on loopback only.
+
+Two modes, both against a fresh project-local cluster in a temporary VANTAGE_HOME:
+
+  benchmark (default): 32 concurrent clients upload distinct 12 MP phone-like JPEGs; prints
+    uploads/s, p50/p99 latency, server peak RSS and errors, then the standalone validator's
+    photos/s on the same files (`vantage validate`, 2 processes) and the ratio.
+
+  --crash: SIGKILLs the server while 32 uploads are in flight, restarts it, and proves every
+    upload that got a 201 is present with its blob and `vantage store check` finds no row
+    without a blob. Exit status 0 only when that holds.
+
+Run with the models venv (it has Pillow):
+  Fixtures/models/.cache/venv/bin/python benchmarks/upload_load.py --vantage .build-release/release/vantage
+"""
+import argparse, concurrent.futures, hashlib, http.client, io, json, os, random, shutil, signal, socket
+import statistics, subprocess, sys, tempfile, threading, time
+
+from PIL import Image, ImageDraw, ImageFilter
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def phone_jpeg(seed, width, height, when):
+    """A textured synthetic scene with phone-like EXIF (Make, Model, DateTimeOriginal)."""
+    rng = random.Random(seed)
+    small = Image.new("RGB", (width // 8, height // 8), (rng.randrange(60, 200),) * 3)
+    draw = ImageDraw.Draw(small)
+    for _ in range(60):
+        x, y = rng.randrange(small.width), rng.randrange(small.height)
+        r = rng.randrange(5, small.width // 4)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    image = small.resize((width, height), Image.BILINEAR).filter(ImageFilter.DETAIL)
+    # Sensor-like grain, so files are phone-sized (a few MB at 12 MP) rather than trivially compressible.
+    grain = Image.effect_noise((width, height), 24).convert("RGB")
+    image = Image.blend(image, grain, 0.18)
+    exif = Image.Exif()
+    exif[0x010F] = "Google"          # Make
+    exif[0x0110] = "Pixel 8"         # Model
+    exif[0x0112] = 1                 # Orientation
+    ifd = exif.get_ifd(0x8769)
+    ifd[0x9003] = time.strftime("%Y:%m:%d %H:%M:%S", time.gmtime(when))  # DateTimeOriginal
+    ifd[0x9011] = "+00:00"           # OffsetTimeOriginal
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=88, exif=exif)
+    return out.getvalue()
+
+
+class Server:
+    def __init__(self, vantage, env, port, log):
+        self.vantage, self.env, self.port, self.log = vantage, env, port, log
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.vantage, "serve", "--port", str(self.port)], env=self.env,
+            stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                c.request("GET", "/readyz")
+                if c.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise SystemExit("error: vantage serve exited at start-up (see its log).")
+            time.sleep(0.2)
+        raise SystemExit("error: vantage serve did not become ready in 60 s.")
+
+    def peak_rss_mb(self):
+        try:
+            with open(f"/proc/{self.process.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            return float("nan")
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-tAq", "-c", sql],
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def seed_world(vantage, env, tasks):
+    """A worker with `tasks` open tasks, inserted with SQL so this script needs no other command."""
+    subprocess.run([vantage, "db", "migrate"], env=env, check=True, capture_output=True)
+    url = subprocess.run([vantage, "db", "url"], env=env, check=True, capture_output=True, text=True).stdout.strip()
+    token = "bench-token-" + hashlib.sha256(os.urandom(16)).hexdigest()
+    psql(url, f"""
+        INSERT INTO rooms (name) VALUES ('kitchen') ON CONFLICT DO NOTHING;
+        INSERT INTO viewpoints (name, pitch_degrees) VALUES ('angled', -45) ON CONFLICT DO NOTHING;
+        INSERT INTO rotations (id, qw, qx, qy, qz, description, axial_distinct, spherical)
+          VALUES (0, 1, 0, 0, 0, 'upright', true, true) ON CONFLICT DO NOTHING;
+        INSERT INTO classes (name, source) VALUES ('Mug', 'bench') ON CONFLICT DO NOTHING;
+        INSERT INTO workers (name, anonymous_id, token_hash)
+          VALUES ('bench', 'anon-bench', sha256('{token}'::bytea));
+        INSERT INTO task_batches (seed, parameters) VALUES (1, '{{}}');
+        INSERT INTO tasks (batch_id, worker_id, offered_class_ids, rotation_id, viewpoint_id, room_id, issued_at, expires_at)
+          SELECT (SELECT max(id) FROM task_batches), (SELECT id FROM workers WHERE name = 'bench'),
+                 ARRAY[(SELECT id FROM classes WHERE name = 'Mug')], 0,
+                 (SELECT id FROM viewpoints WHERE name = 'angled'), (SELECT id FROM rooms WHERE name = 'kitchen'),
+                 now() - interval '1 hour', now() + interval '1 day'
+          FROM generate_series(1, {tasks});
+    """)
+    ids = [int(x) for x in psql(url, "SELECT id FROM tasks WHERE status = 'open' ORDER BY id").split()]
+    return url, token, ids
+
+
+def upload(port, token, task_id, body, timeout=120):
+    start = time.perf_counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    c.request("PUT", f"/v1/tasks/{task_id}/photo", body=body, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "image/jpeg", "X-Object-Class": "Mug",
+        "X-Device-Pitch": "-45", "X-Device-Roll": "0", "Idempotency-Key": f"bench-{task_id}"})
+    response = c.getresponse()
+    payload = response.read()
+    return response.status, payload, time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--vantage", default=os.path.join(ROOT, ".build-release/release/vantage"))
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--photos", type=int, default=96)
+    parser.add_argument("--width", type=int, default=4000)
+    parser.add_argument("--height", type=int, default=3000)
+    parser.add_argument("--crash", action="store_true", help="SIGKILL the server mid-load and check consistency")
+    args = parser.parse_args()
+    if not os.access(args.vantage, os.X_OK):
+        raise SystemExit(f"error: {args.vantage} is not built (swift build -c release --scratch-path .build-release).")
+
+    home = tempfile.mkdtemp(prefix="vantage-load-")
+    os.chmod(home, 0o755)
+    env = dict(os.environ, VANTAGE_HOME=home, VANTAGE_ROOT=ROOT, VANTAGE_LOG_LEVEL="warning")
+    env.pop("VANTAGE_DATABASE_URL", None)
+    log = open(os.path.join(home, "server.log"), "ab")
+    port = free_port()
+    server = Server(args.vantage, env, port, log)
+    try:
+        print(f"generating {args.photos} distinct {args.width}x{args.height} JPEGs ...", flush=True)
+        now = time.time()
+        photos_dir = os.path.join(home, "photos")
+        os.makedirs(photos_dir)
+        files = []
+        for i in range(args.photos):
+            path = os.path.join(photos_dir, f"p{i:04d}.jpg")
+            with open(path, "wb") as f:
+                f.write(phone_jpeg(i, args.width, args.height, now - 60))
+            files.append(path)
+        sizes = [os.path.getsize(p) for p in files]
+        print(f"  median size {statistics.median(sizes) / 1e6:.1f} MB")
+
+        url, token, task_ids = seed_world(args.vantage, env, args.photos)
+        server.start()
+        bodies = [open(p, "rb").read() for p in files]
+        jobs = list(zip(task_ids, bodies))
+
+        results = []
+        lock = threading.Lock()
+
+        def run(job):
+            try:
+                status, payload, seconds = upload(port, token, job[0], job[1])
+            except OSError as error:
+                status, payload, seconds = -1, str(error).encode(), 0.0
+            with lock:
+                results.append((job[0], status, payload, seconds))
+
+        if args.crash:
+            pool = concurrent.futures.ThreadPoolExecutor(args.clients)
+            futures = [pool.submit(run, job) for job in jobs]
+            # Kill once some uploads have completed and many are in flight.
+            while True:
+                with lock:
+                    done = len(results)
+                if done >= max(4, len(jobs) // 4):
+                    break
+                time.sleep(0.05)
+            server.kill()
+            concurrent.futures.wait(futures)
+            pool.shutdown()
+            acknowledged = [(t, json.loads(p)["photo_id"]) for t, s, p, _ in results if s == 201]
+            print(f"killed the server with {len(jobs) - len([r for r in results if r[1] != -1])} uploads unanswered; "
+                  f"{len(acknowledged)} had 201")
+            server.start()
+            blobs = os.path.join(home, "blobs")
+            missing = []
+            for task_id, photo_id in acknowledged:
+                key = psql(url, f"SELECT encode(blob_sha256, 'hex') FROM photos WHERE public_id = '{photo_id}'")
+                if not key or not os.path.exists(os.path.join(blobs, key[:2], key[2:4], key + ".jpg")):
+                    missing.append(photo_id)
+            check = subprocess.run([args.vantage, "store", "check", "--json"], env=env, capture_output=True, text=True)
+            report = json.loads(check.stdout or "{}")
+            rows_without = report.get("rowsWithoutBlobs", ["?"])
+            print(f"acknowledged uploads missing after restart: {len(missing)}")
+            print(f"store check: rows without blobs {len(rows_without)}, orphan blobs {len(report.get('orphanBlobs', []))}")
+            # Retrying the unanswered uploads with their idempotency keys completes them.
+            retried = [j for j in jobs if j[0] not in {a[0] for a in acknowledged}]
+            again = [upload(port, token, t, b)[0] for t, b in retried]
+            print(f"retried {len(retried)} unanswered uploads: statuses {sorted(set(again))}")
+            ok = not missing and not rows_without and all(s in (201, 409) for s in again)
+            print("crash consistency: " + ("PASS" if ok else "FAIL"))
+            return 0 if ok else 1
+
+        start = time.perf_counter()
+        with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(run, jobs))
+        elapsed = time.perf_counter() - start
+        latencies = sorted(r[3] for r in results if r[1] in (201, 422))
+        errors = [r for r in results if r[1] != 201]
+        rss = server.peak_rss_mb()
+        uploads_per_s = len(latencies) / elapsed
+        p50 = statistics.median(latencies) if latencies else float("nan")
+        p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
+        server.stop()
+
+        # The standalone validator on the same files, both cores (two processes).
+        half = (len(files) + 1) // 2
+        start = time.perf_counter()
+        procs = [subprocess.Popen([args.vantage, "validate", "--viewpoint", "angled", "--pitch", "-45", "--roll", "0", "--json"] + chunk,
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for chunk in (files[:half], files[half:])]
+        for p in procs:
+            p.wait()
+        validator_per_s = len(files) / (time.perf_counter() - start)
+
+        print(json.dumps({
+            "uploads": len(jobs), "clients": args.clients, "uploads_per_s": round(uploads_per_s, 2),
+            "p50_ms": round(p50 * 1000, 1), "p99_ms": round(p99 * 1000, 1), "server_peak_rss_mb": round(rss, 1),
+            "errors": len(errors), "validator_photos_per_s": round(validator_per_s, 2),
+            "ratio_uploads_to_validator": round(uploads_per_s / validator_per_s, 3),
+        }))
+        if errors:
+            print("first error:", errors[0][1], errors[0][2][:200], file=sys.stderr)
+        return 0
+    finally:
+        server.stop()
+        subprocess.run([args.vantage, "db", "stop"], env=env, capture_output=True)
+        log.close()
+        if os.environ.get("KEEP_LOAD_HOME") != "1":
+            shutil.rmtree(home, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
