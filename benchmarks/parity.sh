@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Parity: ONNX Runtime and Vantage run the same prepared ONNX file on the same input tensor; prints
 # max |Δlogit| per model and fails when any exceeds 1e-3 (the issue's acceptance bound).
+# Then accuracy end to end on ../shared/data/imagenet-samples-dev (skipped when absent): Vantage's own
+# JPEG decode + preprocessing vs ONNX Runtime fed by PIL, top-1 on the same files (bound: 1 point).
 #   benchmarks/parity.sh [--batch 4] [model ...]      (default: the three EfficientNet-Lite models)
 # Needs: prepared models (scripts/prepare-models.sh), python3 with numpy + onnxruntime.
 set -euo pipefail
@@ -31,4 +33,25 @@ for model in "${models[@]}"; do
     printf '%-20s %6s %12s %12s\n' "$model" "$batch" "$diff" 1e-3
     python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-3 else 1)" "$diff" || status=1
 done
+
+data="${VANTAGE_SAMPLES:-$root/../shared/data/imagenet-samples-dev}"
+if [ -f "$data/labels.csv" ]; then
+    printf '\n%-20s %6s %14s %14s %8s\n' model images vantage_top1 ort_pil_top1 delta
+    for model in "${models[@]}"; do
+        files=()
+        while IFS=, read -r file index _; do files+=("$data/$file"); done < <(tail -n +2 "$data/labels.csv")
+        VANTAGE_ROOT="$root" "$vantage" classify --model "$model" --json "${files[@]}" > "$work/$model.classify.json"
+        peer="$(python3 "$root/benchmarks/python/ort_accuracy.py" --data "$data" --json "$model")"
+        python3 - "$work/$model.classify.json" "$data/labels.csv" "$peer" "$model" <<'PY' || status=1
+import csv, json, os, sys
+results = json.load(open(sys.argv[1]))
+labels = {row["file"]: int(row["imagenet_index"]) for row in csv.DictReader(open(sys.argv[2]))}
+hits = sum(1 for r in results if r["top"][0]["index"] == labels[os.path.basename(r["file"])])
+ours = 100.0 * hits / len(results)
+peer = json.loads(sys.argv[3])[0]["top1"]
+print(f"{sys.argv[4]:20s} {len(results):6d} {ours:13.1f}% {peer:13.1f}% {ours - peer:+8.1f}")
+sys.exit(0 if abs(ours - peer) <= 1.0 else 1)
+PY
+    done
+fi
 exit $status
