@@ -227,6 +227,25 @@ import VantageTestSupport
         #expect(!line.contains("\n"))
     }
 
+    @Test func oneValidatorServesManyTasksAtOnce() async throws {
+        let photos = try (0..<4).map { try PhotoFixtures.jpeg(PhotoFixtures.scene(width: 640, height: 480, seed: UInt64($0))) }
+        let serial = photos.map { validator.validate($0, context: context()).perceptualHash }
+        let shared = validator
+        let concurrent = await withTaskGroup(of: (Int, UInt64?).self) { group in
+            for round in 0..<3 {
+                for (index, photo) in photos.enumerated() {
+                    group.addTask { (index, shared.validate(photo, context: ValidationContext()).perceptualHash) }
+                }
+                _ = round
+            }
+            var results: [(Int, UInt64?)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        #expect(concurrent.count == 12)
+        #expect(concurrent.allSatisfy { serial[$0.0] == $0.1 })
+    }
+
     @Test func everyCodeIsSnakeCaseAndFitsTheTable() {
         for code in Reason.Code.allCases {
             #expect(code.rawValue.range(of: "^[a-z][a-z0-9_]{0,63}$", options: .regularExpression) != nil)
