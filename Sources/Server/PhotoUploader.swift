@@ -47,17 +47,19 @@ struct PhotoUploader: Sendable {
     let metrics: ServerMetrics
 
     func upload(_ upload: Upload, logger: Logger) async throws -> Answer {
-        guard let task = try await repository.task(id: upload.taskID) else {
+        let repository = self.repository
+        guard let task = try await DatabaseDeadline.run({ try await repository.task(id: upload.taskID) }) else {
             throw APIError(.notFound, "task_not_found", "Task \(upload.taskID) does not exist.")
         }
         guard task.workerID == upload.worker.id else {
             throw APIError(.forbidden, "not_your_task", "Task \(upload.taskID) belongs to another worker.")
         }
-        if let key = upload.idempotencyKey, let first = try await repository.replay(workerID: upload.worker.id, idempotencyKey: key) {
+        if let key = upload.idempotencyKey,
+           let first = try await DatabaseDeadline.run({ try await repository.replay(workerID: upload.worker.id, idempotencyKey: key) }) {
             return Answer(first)
         }
         let uploadSHA = Data(SHA256.hash(data: upload.bytes))
-        if let first = try await repository.replay(taskID: task.id, uploadSHA256: uploadSHA) {
+        if let first = try await DatabaseDeadline.run({ try await repository.replay(taskID: task.id, uploadSHA256: uploadSHA) }) {
             return Answer(first)
         }
         try Self.checkOpen(task)
@@ -95,7 +97,8 @@ struct PhotoUploader: Sendable {
             uploadSHA256: uploadSHA, blobSHA256: blobSHA, byteSize: bytes.count, width: report.width, height: report.height,
             phash: report.perceptualHash.map { Int64(bitPattern: $0) }, devicePitch: upload.pitch, deviceRoll: upload.roll,
             capturedAt: report.capturedAt, idempotencyKey: upload.idempotencyKey, exifJSON: Self.exifJSON(report.exif))
-        switch try await repository.record(record) {
+        // A late commit after the deadline is still consistent: the retry replays it.
+        switch try await DatabaseDeadline.run(seconds: 15, { try await repository.record(record) }) {
         case .recorded(let photo):
             metrics.recordUpload(bytes: bytes.count, verdict: verdict, reasons: record.reasons.map(\.code))
             logger.info("photo recorded", metadata: ["task_id": "\(task.id)", "verdict": "\(verdict)"])

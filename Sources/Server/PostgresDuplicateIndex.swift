@@ -9,12 +9,15 @@ struct PostgresDuplicateIndex: DuplicateIndex {
     let excludingTask: Int64
 
     func photo(withSHA256 digest: [UInt8]) async throws -> DuplicateMatch? {
-        try await repository.exactDuplicate(sha256: Data(digest), excludingTask: excludingTask)
+        let (repository, task) = (self.repository, excludingTask)
+        return try await DatabaseDeadline.run { try await repository.exactDuplicate(sha256: Data(digest), excludingTask: task) }
             .map { DuplicateMatch(photoID: $0, distance: 0) }
     }
 
     func photos(nearPerceptualHash hash: UInt64, maxDistance: Int) async throws -> [DuplicateMatch] {
-        try await repository.nearDuplicates(phash: Int64(bitPattern: hash), maxDistance: maxDistance, excludingTask: excludingTask)
-            .map { DuplicateMatch(photoID: $0.id, distance: $0.distance) }
+        let (repository, task) = (self.repository, excludingTask)
+        return try await DatabaseDeadline.run {
+            try await repository.nearDuplicates(phash: Int64(bitPattern: hash), maxDistance: maxDistance, excludingTask: task)
+        }.map { DuplicateMatch(photoID: $0.id, distance: $0.distance) }
     }
 }

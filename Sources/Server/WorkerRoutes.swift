@@ -35,7 +35,8 @@ struct WorkerRoutes {
 
     private func listTasks(context: WorkerContext) async throws -> Response {
         let worker = try context.requireWorker()
-        let tasks = try await repository.openTasks(workerID: worker.id)
+        let repository = self.repository
+        let tasks = try await DatabaseDeadline.run { try await repository.openTasks(workerID: worker.id) }
         let body = tasks.map {
             TaskBody(
                 id: $0.id, offered_classes: $0.offeredClasses.map(\.name),
@@ -106,7 +107,9 @@ struct WorkerRoutes {
         guard let text = context.parameters.get("photo_id"), let id = UUID(uuidString: text) else {
             throw APIError(.badRequest, "bad_photo_id", "The photo id must be a UUID.")
         }
-        guard let photo = try await repository.photo(publicID: id), photo.workerID == worker.id else {
+        let repository = self.repository
+        let found = try await DatabaseDeadline.run { try await repository.photo(publicID: id) }
+        guard let photo = found, photo.workerID == worker.id else {
             throw APIError(.notFound, "photo_not_found", "No photo \(text.lowercased()) of yours exists.")
         }
         struct Body: Encodable {
