@@ -14,7 +14,8 @@ struct IdentityActivation: ActivationKernel {
 }
 
 struct ReluActivation: ActivationKernel {
-    @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { pointwiseMax(x, .zero) }
+    // Comparisons, not pointwiseMax: the generic helpers were not inlined and dominated profiles.
+    @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> { x.replacing(with: 0, where: x .< 0) }
     @inline(__always) func callAsFunction(_ x: Float) -> Float { Swift.max(x, 0) }
 }
 
@@ -22,7 +23,7 @@ struct ClipActivation: ActivationKernel {
     let low: Float
     let high: Float
     @inline(__always) func callAsFunction(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        pointwiseMin(pointwiseMax(x, SIMD8(repeating: low)), SIMD8(repeating: high))
+        x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
     }
     @inline(__always) func callAsFunction(_ x: Float) -> Float { Swift.min(Swift.max(x, low), high) }
 }

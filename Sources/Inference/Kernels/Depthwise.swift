@@ -43,7 +43,7 @@ enum Depthwise {
                             while kx < kxEnd {
                                 let x = UnsafeRawPointer(inRow + kx * g.dilations.w * channels).loadUnaligned(as: SIMD16<Float>.self)
                                 let w = UnsafeRawPointer(wRow + kx * channels).loadUnaligned(as: SIMD16<Float>.self)
-                                acc.addProduct(x, w)
+                                acc += x * w
                                 kx += 1
                             }
                             ky += 1
@@ -59,8 +59,8 @@ enum Depthwise {
                             let inRow = image + ((iy0 + ky * g.dilations.h) * g.width + ix0) * channels + c
                             let wRow = weights.pointer + ky * g.kernel.w * channels + c
                             for kx in kxStart..<max(kxStart, kxEnd) {
-                                acc.addProduct(UnsafeRawPointer(inRow + kx * g.dilations.w * channels).loadUnaligned(as: SIMD8<Float>.self),
-                                               UnsafeRawPointer(wRow + kx * channels).loadUnaligned(as: SIMD8<Float>.self))
+                                acc += UnsafeRawPointer(inRow + kx * g.dilations.w * channels).loadUnaligned(as: SIMD8<Float>.self)
+                                    * UnsafeRawPointer(wRow + kx * channels).loadUnaligned(as: SIMD8<Float>.self)
                             }
                         }
                         UnsafeMutableRawPointer(out + c).storeBytes(of: act(acc), as: SIMD8<Float>.self)
