@@ -5,6 +5,8 @@
 # Needs: a prepared model (scripts/prepare-models.sh), python3 with numpy + onnxruntime.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The models venv (scripts/prepare-models.sh) has numpy and onnxruntime pinned; python3 otherwise.
+py="$root/Fixtures/models/.cache/venv/bin/python"; [ -x "$py" ] || py=python3
 model=efficientnet-lite0 batch=32 threads=2 seconds=10
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -20,10 +22,10 @@ swift build -c release --product vantage --package-path "$root" --scratch-path "
 vantage="$scratch/release/vantage"
 
 ours="$(VANTAGE_ROOT="$root" "$vantage" bench infer --model "$model" --batch "$batch" --threads "$threads" --seconds "$seconds" --json)"
-peer="$(python3 "$root/benchmarks/python/ort_infer_bench.py" --model "$model" --batch "$batch" --threads "$threads" --seconds "$seconds")"
+peer="$("$py" "$root/benchmarks/python/ort_infer_bench.py" --model "$model" --batch "$batch" --threads "$threads" --seconds "$seconds")"
 echo "vantage:      $ours"
 echo "onnxruntime:  $peer"
-python3 - "$ours" "$peer" <<'PY'
+"$py" - "$ours" "$peer" <<'PY'
 import json, sys
 ours, peer = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 ratio = ours["images_per_s"] / peer["images_per_s"]

@@ -7,6 +7,8 @@
 # Needs: prepared models (scripts/prepare-models.sh), python3 with numpy + onnxruntime.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# The models venv (scripts/prepare-models.sh) has numpy and onnxruntime pinned; python3 otherwise.
+py="$root/Fixtures/models/.cache/venv/bin/python"; [ -x "$py" ] || py=python3
 batch=4
 if [ "${1:-}" = "--batch" ]; then batch="$2"; shift 2; fi
 models=("$@")
@@ -21,17 +23,17 @@ trap 'rm -rf "$work"' EXIT
 status=0
 printf '%-20s %6s %12s %12s\n' model batch max_abs_diff bound
 for model in "${models[@]}"; do
-    size="$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['input_size'])" "$root/Fixtures/models/$model.json")"
+    size="$("$py" -c "import json,sys; print(json.load(open(sys.argv[1]))['input_size'])" "$root/Fixtures/models/$model.json")"
     # A seeded tensor on the scale of normalised pixels, identical for both engines.
-    python3 -c "import numpy as np,sys; np.random.RandomState(0).uniform(-1,1,(int(sys.argv[1]),3,int(sys.argv[2]),int(sys.argv[2]))).astype('<f4').tofile(sys.argv[3])" \
+    "$py" -c "import numpy as np,sys; np.random.RandomState(0).uniform(-1,1,(int(sys.argv[1]),3,int(sys.argv[2]),int(sys.argv[2]))).astype('<f4').tofile(sys.argv[3])" \
         "$batch" "$size" "$work/$model.in.f32"
-    python3 "$root/benchmarks/python/ort_logits.py" --model "$root/Fixtures/models/$model.onnx" --input "$work/$model.in.f32" \
+    "$py" "$root/benchmarks/python/ort_logits.py" --model "$root/Fixtures/models/$model.onnx" --input "$work/$model.in.f32" \
         --shape "$batch,3,$size,$size" --out "$work/$model.ort.f32" --threads 2 >/dev/null
     VANTAGE_ROOT="$root" "$vantage" bench logits --model "$model" --input "$work/$model.in.f32" --out "$work/$model.vantage.f32" >/dev/null
-    diff="$(python3 -c "import numpy as np,sys; a=np.fromfile(sys.argv[1],'<f4'); b=np.fromfile(sys.argv[2],'<f4'); print(float(np.abs(a-b).max()) if a.shape==b.shape else 'inf')" \
+    diff="$("$py" -c "import numpy as np,sys; a=np.fromfile(sys.argv[1],'<f4'); b=np.fromfile(sys.argv[2],'<f4'); print(float(np.abs(a-b).max()) if a.shape==b.shape else 'inf')" \
         "$work/$model.ort.f32" "$work/$model.vantage.f32")"
     printf '%-20s %6s %12s %12s\n' "$model" "$batch" "$diff" 1e-3
-    python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-3 else 1)" "$diff" || status=1
+    "$py" -c "import sys; sys.exit(0 if float(sys.argv[1]) <= 1e-3 else 1)" "$diff" || status=1
 done
 
 data="${VANTAGE_SAMPLES:-$root/../shared/data/imagenet-samples-dev}"
@@ -41,8 +43,8 @@ if [ -f "$data/labels.csv" ]; then
         files=()
         while IFS=, read -r file index _; do files+=("$data/$file"); done < <(tail -n +2 "$data/labels.csv")
         VANTAGE_ROOT="$root" "$vantage" classify --model "$model" --json "${files[@]}" > "$work/$model.classify.json"
-        peer="$(python3 "$root/benchmarks/python/ort_accuracy.py" --data "$data" --json "$model")"
-        python3 - "$work/$model.classify.json" "$data/labels.csv" "$peer" "$model" <<'PY' || status=1
+        peer="$("$py" "$root/benchmarks/python/ort_accuracy.py" --data "$data" --json "$model")"
+        "$py" - "$work/$model.classify.json" "$data/labels.csv" "$peer" "$model" <<'PY' || status=1
 import csv, json, os, sys
 results = json.load(open(sys.argv[1]))
 labels = {row["file"]: int(row["imagenet_index"]) for row in csv.DictReader(open(sys.argv[2]))}
