@@ -1,4 +1,4 @@
-public import Capture
+import Capture
 public import Foundation
 public import Logging
 public import PostgresNIO

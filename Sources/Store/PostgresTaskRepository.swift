@@ -1,5 +1,5 @@
-public import Capture
-public import Foundation
+import Capture
+import Foundation
 public import Logging
 import NIOCore
 public import PostgresNIO
