@@ -30,10 +30,11 @@ public struct MigrationRunner: Sendable {
     @discardableResult
     public func migrate(_ client: PostgresClient) async throws -> [Migration] {
         try await client.withConnection { connection in
-            try await self.ensureTable(connection)
-            // One migrator at a time, across processes and machines.
+            // One migrator at a time, across processes and machines; taken before creating the
+            // bookkeeping table, since concurrent CREATE TABLE IF NOT EXISTS can still collide.
             try await connection.query("SELECT pg_advisory_lock(7023447736)", logger: logger)
             do {
+                try await self.ensureTable(connection)
                 let applied = try await self.verify(connection)
                 var done: [Migration] = []
                 for migration in migrations where applied[migration.version] == nil {
@@ -52,8 +53,11 @@ public struct MigrationRunner: Sendable {
     /// Lists applied and pending migrations; throws when an applied file changed.
     public func status(_ client: PostgresClient) async throws -> [Entry] {
         try await client.withConnection { connection in
-            try await self.ensureTable(connection)
-            let applied = try await self.verify(connection)
+            // Read-only: a database never migrated has no bookkeeping table yet, and all are pending.
+            let exists = try await connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL", logger: logger)
+            var hasTable = false
+            for try await value in exists.decode(Bool.self) { hasTable = value }
+            let applied = hasTable ? try await self.verify(connection) : [:]
             var entries = migrations.map { Entry(version: $0.version, name: $0.name, appliedAt: applied[$0.version]?.appliedAt) }
             // Applied migrations the checkout does not have (a newer checkout migrated this database).
             for (version, row) in applied where !migrations.contains(where: { $0.version == version }) {

@@ -25,7 +25,7 @@ struct PostgresTaskRepositoryTests {
             let rotations = try await controls.rotations()
             #expect(rotations.count == 50)
             #expect(rotations.map(\.id) == RotationSet.standard.rotations.map(\.id))
-            #expect(zip(rotations, RotationSet.standard.rotations).allSatisfy { $0.quaternion.angle(to: $1.quaternion) < 1e-9 })
+            #expect(zip(rotations, RotationSet.standard.rotations).allSatisfy { $0.quaternion.angle(to: $1.quaternion) < 1e-6 })  // acos turns a 1-ulp dot error into ~3e-8 rad
         }
     }
 
