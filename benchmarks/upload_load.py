@@ -189,16 +189,19 @@ def main():
             with lock:
                 results.append((job[0], status, payload, seconds))
 
-        if args.crash:
+        def start_load_until_a_quarter_answered():
+            """Submits every upload to `--clients` threads; returns once a quarter have answered."""
             pool = concurrent.futures.ThreadPoolExecutor(args.clients)
             futures = [pool.submit(run, job) for job in jobs]
-            # Kill once some uploads have completed and many are in flight.
             while True:
                 with lock:
-                    done = len(results)
-                if done >= max(4, len(jobs) // 4):
-                    break
+                    if len(results) >= max(4, len(jobs) // 4):
+                        return pool, futures
                 time.sleep(0.05)
+
+        if args.crash:
+            # Kill once some uploads have completed and many are in flight.
+            pool, futures = start_load_until_a_quarter_answered()
             server.kill()
             concurrent.futures.wait(futures)
             pool.shutdown()
@@ -226,14 +229,7 @@ def main():
             return 0 if ok else 1
 
         if args.db_restart:
-            pool = concurrent.futures.ThreadPoolExecutor(args.clients)
-            futures = [pool.submit(run, job) for job in jobs]
-            while True:
-                with lock:
-                    done = len(results)
-                if done >= max(4, len(jobs) // 4):
-                    break
-                time.sleep(0.05)
+            pool, futures = start_load_until_a_quarter_answered()
             subprocess.run([args.vantage, "db", "stop"], env=env, check=True, capture_output=True)
             with lock:
                 at_stop = len(results)
