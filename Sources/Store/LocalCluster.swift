@@ -272,6 +272,9 @@ public struct LocalCluster: Sendable {
 
     /// Serialises concurrent `vantage` processes acting on the same cluster.
     private func withLock<T>(_ body: () throws -> T) throws -> T {
+        // The home folder keeps default permissions so the postgres user can pass through it;
+        // only the cluster's own folder is private.
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let lockPath = folder.appendingPathComponent(".lock").path
         let fd = open(lockPath, O_CREAT | O_RDWR, 0o600)
