@@ -35,11 +35,14 @@ let package = Package(
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // Swift wrappers of libexif and libjpeg-turbo.
         .target(
             name: "Photo",
-            dependencies: ["CExif", "CTurboJPEG", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CExif", "CTurboJPEG", "CZlib", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // Domain values and task-design algorithms.
         .target(name: "Capture", swiftSettings: swiftSettings),
@@ -65,6 +68,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // Models over datasets, metrics, reports.
         .target(name: "Evaluation", dependencies: ["Inference", "Store", "Capture"], swiftSettings: swiftSettings),
+        // Review outcomes leave the system: the curated set in ObjectNet's layout or as JPEGs.
+        .target(name: "Curation", dependencies: ["Photo", "Capture", "Store"], swiftSettings: swiftSettings),
         // HTTP application.
         .target(
             name: "Server",
@@ -79,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "vantage",
             dependencies: [
-                "Store", "Capture", "Validation", "Inference", "Evaluation", "Server",
+                "Store", "Capture", "Validation", "Inference", "Evaluation", "Server", "Curation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -92,7 +97,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 
-        .testTarget(name: "PhotoTests", dependencies: ["Photo", "VantageTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PhotoTests", dependencies: ["Photo", "CZlib", "VantageTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CaptureTests", dependencies: ["Capture", "VantageTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "ValidationTests", dependencies: ["Validation", "VantageTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "VantageTestSupport"], swiftSettings: swiftSettings),
@@ -106,6 +111,10 @@ let package = Package(
             dependencies: ["Server", "VantageTestSupport",
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types")],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CurationTests",
+            dependencies: ["Curation", "CZlib", "VantageTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: swiftSettings),
         .testTarget(name: "VantageCLITests", dependencies: ["vantage", "VantageTestSupport"], swiftSettings: swiftSettings),
     ]

@@ -1,0 +1,8 @@
+/// What `vantage export` writes.
+public enum ExportFormat: String, Sendable, CaseIterable, Codable {
+    /// ObjectNet's release layout: a folder per class, 15-hex-character PNG names with a 2-pixel
+    /// red border, `answers.json`, `metadata.csv` and a licence note.
+    case objectnet
+    /// The stored upright JPEGs, metadata segments removed, in the same folders, with `metadata.csv`.
+    case jpeg
+}
