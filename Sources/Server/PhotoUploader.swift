@@ -71,7 +71,7 @@ struct PhotoUploader: Sendable {
 
         let context = ValidationContext(
             issuedAt: task.issuedAt, receivedAt: Date(), expectedPitch: task.viewpointPitch,
-            devicePitch: upload.pitch, deviceRoll: upload.roll)
+            devicePitch: upload.pitch, deviceRoll: upload.roll, sha256: Array(uploadSHA))
         let index = PostgresDuplicateIndex(repository: repository, excludingTask: task.id)
         let bytes = upload.bytes
         // Validation decodes at 1/8 scale on a cooperative thread, never on an event loop.

@@ -12,15 +12,19 @@ public struct ValidationContext: Sendable {
     public var devicePitch: Double?
     /// Device roll reported by the capture client, degrees.
     public var deviceRoll: Double?
+    /// SHA-256 of the bytes when the caller already computed it (the upload path hashes them for
+    /// its retry lookup first); nil makes the validator hash them itself.
+    public var sha256: [UInt8]?
 
     /// Creates a context; `receivedAt` defaults to now.
     public init(issuedAt: Date? = nil, receivedAt: Date = Date(), expectedPitch: Double? = nil,
-                devicePitch: Double? = nil, deviceRoll: Double? = nil) {
+                devicePitch: Double? = nil, deviceRoll: Double? = nil, sha256: [UInt8]? = nil) {
         self.issuedAt = issuedAt
         self.receivedAt = receivedAt
         self.expectedPitch = expectedPitch
         self.devicePitch = devicePitch
         self.deviceRoll = deviceRoll
+        self.sha256 = sha256?.count == 32 ? sha256 : nil
     }
 }
 

@@ -24,6 +24,18 @@ import VantageTestSupport
         #expect(report.exif?.make == "Google" && report.exif?.orientation == 1)
     }
 
+    @Test func callerDigestIsUsedAndMalformedOnesIgnored() throws {
+        let bytes = try PhotoFixtures.jpeg(PhotoFixtures.scene(), exif: PhotoFixtures.phoneExif(capturedAt: now.addingTimeInterval(-60)))
+        let computed = try #require(validator.validate(bytes, context: context()).sha256)
+        var given = context()
+        given.sha256 = computed
+        #expect(validator.validate(bytes, context: given).sha256 == computed)
+        // A digest of the wrong length is ignored by the initializer, so the validator hashes itself.
+        let short = ValidationContext(receivedAt: now, sha256: [1, 2, 3])
+        #expect(short.sha256 == nil)
+        #expect(validator.validate(bytes, context: short).sha256 == computed)
+    }
+
     @Test func formatIsJudgedByContent() {
         let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 40)
         let heic: [UInt8] = [0, 0, 0, 0x18] + Array("ftypheic".utf8) + [UInt8](repeating: 0, count: 40)
