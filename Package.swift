@@ -69,7 +69,14 @@ let package = Package(
         // Models over datasets, metrics, reports.
         .target(name: "Evaluation", dependencies: ["Inference", "Store", "Capture"], swiftSettings: swiftSettings),
         // Review outcomes leave the system: the curated set in ObjectNet's layout or as JPEGs.
-        .target(name: "Curation", dependencies: ["Photo", "Capture", "Store"], swiftSettings: swiftSettings),
+        .target(
+            name: "Curation",
+            dependencies: [
+                "Photo", "Capture", "Store",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings),
         // HTTP application.
         .target(
             name: "Server",

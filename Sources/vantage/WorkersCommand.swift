@@ -3,12 +3,12 @@ import Capture
 import Foundation
 import Store
 
-/// `vantage workers …`: add, list and revoke workers.
+/// `vantage workers …`: add, list and revoke workers; quality report, holds and the hold policy.
 struct WorkersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workers",
-        abstract: "Add, list and revoke workers.",
-        subcommands: [Add.self, List.self, Revoke.self])
+        abstract: "Add, list and revoke workers; report quality, hold and release them.",
+        subcommands: [Add.self, List.self, Revoke.self, Report.self, Hold.self, Release.self, Enforce.self, Policy.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a worker and print their bearer token (shown once; only its hash is stored).")
