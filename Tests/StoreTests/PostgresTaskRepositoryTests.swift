@@ -1,5 +1,6 @@
 import Capture
 import Foundation
+import PostgresNIO
 import Store
 import Testing
 import VantageTestSupport
@@ -102,6 +103,58 @@ struct PostgresTaskRepositoryTests {
             #expect(stats.total == 200)
             #expect(stats.marginals.map(\.variable) == ["room", "viewpoint", "rotation", "first_class"])
             #expect(stats.associations.count == 6)
+        }
+    }
+    /// Migration 0005 checks task references once per statement instead of by foreign keys; the rules
+    /// must stay those of the foreign keys it replaced, on both sides.
+    @Test func taskReferencesAreStillEnforced() async throws {
+        try await TestDatabase.withMigratedDatabase { client, _ in
+            let logger = TestDatabase.logger
+            _ = try await PostgresCatalogRepository(client: client, logger: logger).importCatalog(.objectNet, fixtures: Self.fixtures)
+            let ana = try await PostgresWorkerRepository(client: client, logger: logger).add(name: "ana", rooms: ["kitchen"]).worker
+            let tasks = PostgresTaskRepository(client: client, logger: logger)
+            let batch = try await tasks.generate(.init(assignment: .perWorker(count: 30), seed: 5)).batchID
+            let stored = try await tasks.list(workerName: "ana", status: nil, now: Date())
+            let first = try #require(stored.first).task
+
+            func violation(_ query: PostgresQuery) async -> String? {
+                do {
+                    try await client.query(query, logger: logger)
+                    return nil
+                } catch {
+                    return PostgresErrorText.sqlState(error)
+                }
+            }
+            func insert(batch: Int, worker: Int, rotation: Int, viewpoint: Int, room: Int) -> PostgresQuery {
+                let (b, w, r, v, m) = (Int32(batch), Int32(worker), Int16(rotation), Int16(viewpoint), Int16(room))
+                return """
+                    INSERT INTO tasks (batch_id, worker_id, offered_class_ids, rotation_id, viewpoint_id, room_id, issued_at, expires_at)
+                    VALUES (\(b), \(w), '{1}', \(r), \(v), \(m), now(), now() + interval '1 day')
+                    """
+            }
+            let good = (batch: batch, worker: ana.id, rotation: first.rotationID, viewpoint: first.viewpointID, room: first.roomID)
+            #expect(await violation(insert(batch: good.batch, worker: good.worker, rotation: good.rotation, viewpoint: good.viewpoint, room: good.room)) == nil)
+            #expect(await violation(insert(batch: good.batch + 100, worker: good.worker, rotation: good.rotation, viewpoint: good.viewpoint, room: good.room)) == "23503")
+            #expect(await violation(insert(batch: good.batch, worker: good.worker + 100, rotation: good.rotation, viewpoint: good.viewpoint, room: good.room)) == "23503")
+            #expect(await violation(insert(batch: good.batch, worker: good.worker, rotation: 999, viewpoint: good.viewpoint, room: good.room)) == "23503")
+            #expect(await violation(insert(batch: good.batch, worker: good.worker, rotation: good.rotation, viewpoint: 999, room: good.room)) == "23503")
+            #expect(await violation(insert(batch: good.batch, worker: good.worker, rotation: good.rotation, viewpoint: good.viewpoint, room: 999)) == "23503")
+            #expect(await violation("UPDATE tasks SET room_id = 999 WHERE id = \(first.id)") == "23503")
+            #expect(await violation("UPDATE tasks SET status = 'cancelled' WHERE id = \(first.id)") == nil)
+
+            // The referenced side: rows that tasks point at cannot be deleted or truncated away.
+            #expect(await violation("DELETE FROM workers WHERE id = \(Int32(ana.id))") == "23503")
+            #expect(await violation("DELETE FROM task_batches WHERE id = \(Int32(batch))") == "23503")
+            #expect(await violation("DELETE FROM rotations WHERE id = \(Int16(first.rotationID))") == "23503")
+            #expect(await violation("DELETE FROM viewpoints WHERE id = \(Int16(first.viewpointID))") == "23503")
+            // worker_rooms has its own foreign key to rooms; without that row only the tasks guard the room.
+            #expect(await violation("DELETE FROM worker_rooms WHERE room_id = \(Int16(first.roomID))") == nil)
+            #expect(await violation("DELETE FROM rooms WHERE id = \(Int16(first.roomID))") == "23503")
+            #expect(await violation("TRUNCATE task_batches") == "23503")
+            // An unreferenced room can still go.
+            #expect(await violation("INSERT INTO rooms (name) VALUES ('garage')") == nil)
+            #expect(await violation("DELETE FROM rooms WHERE name = 'garage'") == nil)
+            #expect(try await tasks.list(workerName: nil, status: nil, now: Date()).count == 31)
         }
     }
 }
