@@ -30,6 +30,14 @@ public struct TaskPlan: Sendable, Equatable {
             rotationID: Int(rotationIDs[index]), viewpointID: Int(viewpointIDs[index]), roomID: Int(roomIDs[index]))
     }
 
+    mutating func removeAll() {
+        workerIDs.removeAll(keepingCapacity: true)
+        offeredClassIDs.removeAll(keepingCapacity: true)
+        rotationIDs.removeAll(keepingCapacity: true)
+        viewpointIDs.removeAll(keepingCapacity: true)
+        roomIDs.removeAll(keepingCapacity: true)
+    }
+
     mutating func reserve(_ count: Int) {
         workerIDs.reserveCapacity(count)
         offeredClassIDs.reserveCapacity(count * offeredPerTask)

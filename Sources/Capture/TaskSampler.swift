@@ -62,28 +62,72 @@ public struct TaskSampler: Sendable {
 
     /// Designs one task per element of `assignments` (an index into `assignees`), in order.
     public func plan(assignees: [Assignee], assignments: [Int], seed: UInt64) throws -> TaskPlan {
+        var drawing = try self.drawing(assignees: assignees, assignments: assignments, seed: seed)
+        var plan = TaskPlan(offeredPerTask: offerCount)
+        drawing.draw(assignments.count, into: &plan)
+        return plan
+    }
+
+    /// Starts designing one task per element of `assignments` (an index into `assignees`), to be
+    /// drawn a chunk at a time; the tasks are those `plan` gives, however the chunks are cut.
+    public func drawing(assignees: [Assignee], assignments: [Int], seed: UInt64) throws -> Drawing {
         for assignee in assignees where assignee.roomIDs.isEmpty {
             throw CatalogError("Worker \(assignee.workerID) has no active room to photograph in.")
         }
-        var generator = SeededGenerator(seed: seed)
-        var plan = TaskPlan(offeredPerTask: offerCount)
-        plan.reserve(assignments.count)
-        var chosen = [Int](repeating: 0, count: offerCount)
-        for index in assignments {
-            let assignee = assignees[index]
-            plan.workerIDs.append(Int32(assignee.workerID))
-            drawClasses(into: &chosen, using: &generator)
-            for position in chosen { plan.offeredClassIDs.append(Int32(candidates[position].id)) }
-            plan.rotationIDs.append(Int16(rotationIDs[generator.index(below: rotationIDs.count)]))
-            plan.viewpointIDs.append(Int16(viewpointIDs[generator.index(below: viewpointIDs.count)]))
-            plan.roomIDs.append(Int16(assignee.roomIDs[generator.index(below: assignee.roomIDs.count)]))
+        guard assignments.allSatisfy({ assignees.indices.contains($0) }) else {
+            throw CatalogError("A task is assigned to a worker outside the list of \(assignees.count).")
         }
-        return plan
+        return Drawing(sampler: self, assignees: assignees, assignments: assignments, generator: SeededGenerator(seed: seed))
+    }
+
+    /// Tasks designed in order, a chunk at a time, so a caller can store the first ones while later
+    /// ones are still being drawn: one seeded generator runs through every task in turn.
+    public struct Drawing: Sendable {
+        let sampler: TaskSampler
+        let assignees: [Assignee]
+        let assignments: [Int]
+        var generator: SeededGenerator
+        var chosen: [Int]
+        /// Tasks drawn so far.
+        public private(set) var drawn = 0
+
+        init(sampler: TaskSampler, assignees: [Assignee], assignments: [Int], generator: SeededGenerator) {
+            self.sampler = sampler
+            self.assignees = assignees
+            self.assignments = assignments
+            self.generator = generator
+            chosen = Array(repeating: 0, count: sampler.offerCount)
+        }
+
+        /// Tasks still to draw.
+        public var remaining: Int { assignments.count - drawn }
+        /// Classes offered per task.
+        public var offerCount: Int { sampler.offerCount }
+
+        /// Replaces the contents of `plan` with the next `count` tasks (fewer at the end), keeping
+        /// its storage so a long run of chunks allocates once.
+        public mutating func draw(_ count: Int, into plan: inout TaskPlan) {
+            precondition(plan.offeredPerTask == sampler.offerCount, "the plan must offer \(sampler.offerCount) classes per task")
+            let end = drawn + min(max(0, count), remaining)
+            plan.removeAll()
+            plan.reserve(end - drawn)
+            let candidates = sampler.candidates, rotationIDs = sampler.rotationIDs, viewpointIDs = sampler.viewpointIDs
+            for index in assignments[drawn..<end] {
+                let assignee = assignees[index]
+                plan.workerIDs.append(Int32(assignee.workerID))
+                sampler.drawClasses(into: &chosen, using: &generator)
+                for position in chosen { plan.offeredClassIDs.append(Int32(candidates[position].id)) }
+                plan.rotationIDs.append(Int16(rotationIDs[generator.index(below: rotationIDs.count)]))
+                plan.viewpointIDs.append(Int16(viewpointIDs[generator.index(below: viewpointIDs.count)]))
+                plan.roomIDs.append(Int16(assignee.roomIDs[generator.index(below: assignee.roomIDs.count)]))
+            }
+            drawn = end
+        }
     }
 
     /// Draws `offerCount` distinct classes, each with probability proportional to its weight among
     /// those not yet drawn: drawing from the full table and redrawing repeats is exactly that.
-    private func drawClasses(into chosen: inout [Int], using generator: inout SeededGenerator) {
+    fileprivate func drawClasses(into chosen: inout [Int], using generator: inout SeededGenerator) {
         if offerCount * 2 > candidates.count {
             // Few classes: repeats would be common, so draw from the remaining weights directly.
             var remaining = Array(candidates.indices)

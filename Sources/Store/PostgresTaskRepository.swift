@@ -47,13 +47,13 @@ public struct PostgresTaskRepository: TaskRepository {
             let candidates = try await candidates(for: request.classes, on: connection)
             let rotationIDs = try await ids("SELECT id FROM rotations ORDER BY id", on: connection)
             let viewpointIDs = try await ids("SELECT id FROM viewpoints WHERE active ORDER BY id", on: connection)
-            let sampler: TaskSampler
+            let drawing: TaskSampler.Drawing
             do {
-                sampler = try TaskSampler(candidates: candidates, rotationIDs: rotationIDs, viewpointIDs: viewpointIDs)
+                let sampler = try TaskSampler(candidates: candidates, rotationIDs: rotationIDs, viewpointIDs: viewpointIDs)
+                drawing = try sampler.drawing(assignees: assignees, assignments: assignments, seed: request.seed)
             } catch let error as CatalogError {
                 throw StoreError(.invalidInput, error.message)
             }
-            let plan = try sampler.plan(assignees: assignees, assignments: assignments, seed: request.seed)
 
             let parameters = try String(decoding: JSONEncoder().encode(BatchParameters(request: request)), as: UTF8.self)
             var batchID: Int32 = 0
@@ -64,10 +64,13 @@ public struct PostgresTaskRepository: TaskRepository {
 
             let issuedAt = request.issuedAt
             let expiresAt = issuedAt.addingTimeInterval(TimeInterval(request.expiresInSeconds))
-            try await Self.copy(plan, batchID: Int(batchID), issuedAt: issuedAt, expiresAt: expiresAt, on: connection, logger: logger)
-            logger.info("generated tasks", metadata: ["batch_id": "\(batchID)", "tasks": "\(plan.count)"])
+            let started = ContinuousClock.now
+            try await Self.copy(drawing, batchID: Int(batchID), issuedAt: issuedAt, expiresAt: expiresAt, on: connection, logger: logger)
+            logger.info("generated tasks", metadata: [
+                "batch_id": "\(batchID)", "tasks": "\(assignments.count)", "draw_and_copy": "\(ContinuousClock.now - started)",
+            ])
             return TaskGenerationResult(
-                batchID: Int(batchID), tasks: plan.count, workers: Set(assignments).count, classes: candidates.count)
+                batchID: Int(batchID), tasks: assignments.count, workers: Set(assignments).count, classes: candidates.count)
         }
     }
 
@@ -178,48 +181,52 @@ public struct PostgresTaskRepository: TaskRepository {
         return result
     }
 
-    /// Streams the plan as COPY text rows in chunks; digits come from a precomputed table
-    /// because formatting a million rows is otherwise the slowest part of generation.
+    /// Draws the tasks a chunk at a time and streams each chunk as COPY text rows while the server
+    /// stores the previous one, so drawing and formatting overlap the insert instead of preceding it.
+    /// Digits come from a precomputed table: formatting a million rows is otherwise the client's slowest part.
     static func copy(
-        _ plan: TaskPlan, batchID: Int, issuedAt: Date, expiresAt: Date, on connection: PostgresConnection, logger: Logger
+        _ drawing: TaskSampler.Drawing, batchID: Int, issuedAt: Date, expiresAt: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
+        var drawing = drawing
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         let suffix = Array("\t\(formatter.string(from: issuedAt))\t\(formatter.string(from: expiresAt))\n".utf8)
         let prefix = Array("\(batchID)\t".utf8)
-        let largest = max(Int(plan.offeredClassIDs.max() ?? 0), Int(plan.workerIDs.max() ?? 0), 1 << 15)
-        let digits: [[UInt8]] = (0...largest).map { Array(String($0).utf8) }
-        let per = plan.offeredPerTask
+        let digits: [[UInt8]] = (0..<(1 << 16)).map { Array(String($0).utf8) }
+        let per = drawing.offerCount
         let chunkRows = 8192
+        var plan = TaskPlan(offeredPerTask: per)
         try await connection.copyFrom(
             table: "tasks",
             columns: ["batch_id", "worker_id", "offered_class_ids", "rotation_id", "viewpoint_id", "room_id", "issued_at", "expires_at"],
             logger: logger
         ) { writer in
-            var start = 0
-            while start < plan.count {
-                let end = min(plan.count, start + chunkRows)
-                var buffer = ByteBufferAllocator().buffer(capacity: (end - start) * (suffix.count + 80))
-                for index in start..<end {
+            while drawing.remaining > 0 {
+                drawing.draw(chunkRows, into: &plan)
+                var buffer = ByteBufferAllocator().buffer(capacity: plan.count * (prefix.count + suffix.count + 12 * (per + 4)))
+                func write(_ id: some BinaryInteger) {
+                    let value = Int(id)
+                    if value >= 0 && value < digits.count { buffer.writeBytes(digits[value]) } else { buffer.writeString(String(value)) }
+                }
+                for index in 0..<plan.count {
                     buffer.writeBytes(prefix)
-                    buffer.writeBytes(digits[Int(plan.workerIDs[index])])
+                    write(plan.workerIDs[index])
                     buffer.writeInteger(UInt8(ascii: "\t"))
                     buffer.writeInteger(UInt8(ascii: "{"))
                     for slot in 0..<per {
                         if slot > 0 { buffer.writeInteger(UInt8(ascii: ",")) }
-                        buffer.writeBytes(digits[Int(plan.offeredClassIDs[index * per + slot])])
+                        write(plan.offeredClassIDs[index * per + slot])
                     }
                     buffer.writeInteger(UInt8(ascii: "}"))
                     buffer.writeInteger(UInt8(ascii: "\t"))
-                    buffer.writeBytes(digits[Int(plan.rotationIDs[index])])
+                    write(plan.rotationIDs[index])
                     buffer.writeInteger(UInt8(ascii: "\t"))
-                    buffer.writeBytes(digits[Int(plan.viewpointIDs[index])])
+                    write(plan.viewpointIDs[index])
                     buffer.writeInteger(UInt8(ascii: "\t"))
-                    buffer.writeBytes(digits[Int(plan.roomIDs[index])])
+                    write(plan.roomIDs[index])
                     buffer.writeBytes(suffix)
                 }
                 try await writer.write(buffer)
-                start = end
             }
         }
     }

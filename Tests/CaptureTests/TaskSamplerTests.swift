@@ -125,6 +125,46 @@ struct TaskSamplerTests {
         }
     }
 
+    /// A digest of one seeded plan, pinned: stored batches record only their seed, so any change to the
+    /// sampler or the generator that alters the tasks of a seed must be deliberate.
+    @Test func seededPlanIsPinned() throws {
+        let candidates = (1...313).map { TaskSampler.Candidate(id: $0, acceptedCount: $0 % 5 == 0 ? 40 : 0) }
+        let sampler = try TaskSampler(candidates: candidates, rotationIDs: Array(1...50), viewpointIDs: [1, 2, 3])
+        let assignees = [TaskSampler.Assignee(workerID: 3, roomIDs: [1, 2]), TaskSampler.Assignee(workerID: 8, roomIDs: [4])]
+        let plan = try sampler.plan(assignees: assignees, assignments: (0..<1000).map { $0 % 2 }, seed: 42)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ value: Int) { hash = (hash ^ UInt64(truncatingIfNeeded: value)) &* 0x100_0000_01b3 }
+        for index in 0..<plan.count {
+            let task = plan.task(at: index)
+            mix(task.workerID)
+            task.offeredClassIDs.forEach(mix)
+            mix(task.rotationID)
+            mix(task.viewpointID)
+            mix(task.roomID)
+        }
+        #expect(String(hash, radix: 16) == "b254caafd3340f37")
+        #expect(plan.task(at: 0) == PlannedTask(
+            workerID: 3, offeredClassIDs: [27, 212, 309, 224, 239, 214, 251, 222, 193, 221], rotationID: 5, viewpointID: 1, roomID: 1))
+    }
+
+    /// The repository stores tasks while drawing them; the chunks must not change what is drawn.
+    @Test func drawingInChunksGivesThePlan() throws {
+        let sampler = try TaskSampler(candidates: Self.classes, rotationIDs: Self.rotations, viewpointIDs: Self.viewpoints)
+        let assignees = [Self.worker, TaskSampler.Assignee(workerID: 9, roomIDs: [2])]
+        let assignments = (0..<5000).map { $0 / 2500 }
+        let whole = try sampler.plan(assignees: assignees, assignments: assignments, seed: 77)
+        var drawing = try sampler.drawing(assignees: assignees, assignments: assignments, seed: 77)
+        var chunk = TaskPlan(offeredPerTask: sampler.offerCount)
+        var tasks: [PlannedTask] = []
+        for size in [1, 999, 0, 2048, 4096] {
+            drawing.draw(size, into: &chunk)
+            tasks += (0..<chunk.count).map(chunk.task(at:))
+        }
+        #expect(drawing.remaining == 0 && chunk.count == 5000 - 1 - 999 - 2048)
+        #expect(tasks == (0..<whole.count).map(whole.task(at:)))
+        #expect(throws: CatalogError.self) { try sampler.drawing(assignees: assignees, assignments: [0, 2], seed: 1) }
+    }
+
     @Test func generatorIsFixed() {
         // Pinned outputs: a change to the generator would silently change every seeded plan.
         var generator = SeededGenerator(seed: 0)
