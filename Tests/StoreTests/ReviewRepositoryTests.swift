@@ -94,6 +94,12 @@ struct ReviewRepositoryTests {
             #expect(item.history.map(\.reviewer) == ["rita", "sam", "sam"])
             #expect(item.history[0].note == "monitor bezel" && item.history[0].reason == .screenPhoto)
             #expect(zip(item.history, item.history.dropFirst()).allSatisfy { $0.decidedAt <= $1.decidedAt })
+            // approved → pending → rejected: the earlier rows stay as they were.
+            _ = try await reviews.reopen(.id(flaggedFirst), reviewer: "rita")
+            _ = try await reviews.reject(.id(flaggedFirst), reason: .other, reviewer: "rita", note: "second look")
+            let final = try #require(try await reviews.item(.id(flaggedFirst)))
+            #expect(final.reviewStatus == "rejected" && final.history.map(\.decision) == [.reject, .reopen, .approve, .reopen, .reject])
+            #expect(Array(final.history.prefix(3)) == item.history)
 
             // History is append-only in the database itself.
             await #expect(throws: (any Error).self) {
