@@ -7,9 +7,11 @@ import Store
 import Validation
 
 /// Builds the HTTP application: routes, error mapping, metrics; the Postgres client runs as one of
-/// its services unless the caller already runs it (`runsClient: false`).
+/// its services unless the caller already runs it (`runsClient: false`). `onListening` receives the
+/// bound port once the server accepts connections (port 0 in the configuration picks a free one).
 public func buildApplication(
-    configuration: ServerConfiguration, client: PostgresClient, logger: Logger, runsClient: Bool = true
+    configuration: ServerConfiguration, client: PostgresClient, logger: Logger, runsClient: Bool = true,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> Application<RouterResponder<WorkerContext>> {
     let metrics = ServerMetrics()
     let router = Router(context: WorkerContext.self)
@@ -53,6 +55,7 @@ public func buildApplication(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vantage"),
         services: runsClient ? [client] : [],
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
 
