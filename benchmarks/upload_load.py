@@ -153,6 +153,7 @@ def main():
     parser.add_argument("--height", type=int, default=3000)
     parser.add_argument("--crash", action="store_true", help="SIGKILL the server mid-load and check consistency")
     parser.add_argument("--db-restart", action="store_true", help="restart PostgreSQL mid-load: expect 503s, then recovery")
+    parser.add_argument("--sigterm", action="store_true", help="SIGTERM the server mid-load: in-flight uploads finish, then it exits 0")
     args = parser.parse_args()
     if not os.access(args.vantage, os.X_OK):
         raise SystemExit(f"error: {args.vantage} is not built (swift build -c release --scratch-path .build-release).")
@@ -165,7 +166,7 @@ def main():
     port = free_port()
     server = Server(args.vantage, env, port, log)
     try:
-        rounds = 1 if (args.crash or args.db_restart) else max(1, args.rounds)
+        rounds = 1 if (args.crash or args.db_restart or args.sigterm) else max(1, args.rounds)
         print(f"generating {args.photos * rounds} distinct {args.width}x{args.height} JPEGs ...", flush=True)
         now = time.time()
         photos_dir = os.path.join(home, "photos")
@@ -233,6 +234,34 @@ def main():
             print(f"retried {len(retried)} unanswered uploads: statuses {sorted(set(again))}")
             ok = not missing and not rows_without and all(s in (201, 409) for s in again)
             print("crash consistency: " + ("PASS" if ok else "FAIL"))
+            return 0 if ok else 1
+
+        if args.sigterm:
+            # Graceful shutdown: requests already being served complete; later connections are refused.
+            pool, futures = start_load_until_a_quarter_answered()
+            server.process.send_signal(signal.SIGTERM)
+            try:
+                code = server.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                code = "still running after 60 s"
+            concurrent.futures.wait(futures)
+            pool.shutdown()
+            statuses = [r[1] for r in results]
+            cut = [r for r in results if r[1] not in (201, -1)]
+            refused = [r for r in results if r[1] == -1 and b"refused" not in r[2].lower()]
+            print(f"SIGTERM after {len([s for s in statuses if s == 201])} uploads had started answering; exit status {code}; "
+                  f"statuses { {s: statuses.count(s) for s in sorted(set(statuses))} }")
+            # Every 201 must be stored; the refused ones retry fine after a restart.
+            server.start()
+            acknowledged = [json.loads(p)["photo_id"] for t, s, p, _ in results if s == 201]
+            stored = int(psql(url, "SELECT count(*) FROM photos WHERE public_id IN (%s)" % ",".join(f"'{a}'" for a in acknowledged)))
+            unfinished = [(t, k, b) for (t, k, b) in jobs if not any(r[0] == t and r[1] == 201 for r in results)]
+            again = [upload(port, k, t, b)[0] for t, k, b in unfinished]
+            print(f"acknowledged {len(acknowledged)}, stored {stored}; {len(unfinished)} not served retried: statuses {sorted(set(again))}")
+            if refused:
+                print(f"errors other than a refused connection: {[r[2][:80] for r in refused][:3]}")
+            ok = code == 0 and not cut and not refused and stored == len(acknowledged) and all(x == 201 for x in again)
+            print("graceful shutdown: " + ("PASS" if ok else "FAIL"))
             return 0 if ok else 1
 
         if args.db_restart:
