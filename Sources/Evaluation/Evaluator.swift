@@ -119,7 +119,7 @@ public struct Evaluator: Sendable {
                     throw EvaluationError(.notFound, "The stored file of photo \(photo.publicID) is missing from \(blobRoot.path): run `vantage store check`.")
                 }
                 images.append(EvaluationImageRecord(
-                    imageID: images.count, split: "curated", file: photo.publicID.uuidString.lowercased() + ".jpg", photoID: photo.photoID,
+                    imageID: images.count, split: "curated", file: Self.challengeFileName(photo.publicID), photoID: photo.photoID,
                     classID: photo.classID, imagenetIndex: nil, rotationID: photo.rotationID, viewpointID: photo.viewpointID, roomID: photo.roomID))
                 files.append(url)
                 fingerprint += "\(photo.photoID)\t\(photo.blobKey)\t\(photo.classID)\t\(photo.rotationID)\t\(photo.viewpointID)\t\(photo.roomID)\n"
@@ -228,6 +228,12 @@ public struct Evaluator: Sendable {
             return kill(pid, 0) == -1 && errno == ESRCH
         }
         try await evaluations.releaseClaims(runID: runID, claimants: dead)
+    }
+
+    /// The name `vantage export --format objectnet` gives the photo (15 hex characters of SHA-256 over a
+    /// fixed prefix and the public id, then .png), so predictions CSVs match that export's answers.json.
+    public static func challengeFileName(_ publicID: UUID) -> String {
+        String(BlobStore.key(for: Data("vantage-export-v1:\(publicID.uuidString.lowercased())".utf8)).prefix(15)) + ".png"
     }
 
     static var hostName: String { ProcessInfo.processInfo.hostName.replacingOccurrences(of: ":", with: "_") }

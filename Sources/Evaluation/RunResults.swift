@@ -50,6 +50,6 @@ public struct RunResults: Sendable {
         let control = hasControl ? metrics.accuracy(images, predictions: predicted, protocol: scoring) { $0.split == .control } : nil
         let drop = hasControl ? metrics.drop(images, predictions: predicted, protocol: scoring) : nil
         return ModelSummary(model: model.name, protocol: scoring, labelSpace: parameters.identity.labelSpace, runID: run.id,
-                            curated: curated, control: control, drop: drop, reportedImageNetTop1: model.reportedTop1.map { $0 / 100 })
+                            curated: curated, control: control, drop: drop, reportedImageNetTop1: model.reportedTop1.map { ($0 * 10).rounded() / 1000 })
     }
 }
