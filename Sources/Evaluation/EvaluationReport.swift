@@ -1,5 +1,4 @@
 public import Foundation
-public import Store
 
 /// The content of report.json: every measured figure of a run under both protocols, per group,
 /// and the reported (published) figures kept apart.

@@ -11,6 +11,6 @@ struct Vantage: AsyncParsableCommand {
             .vantage/postgres/, created and started on first use.
             """,
         version: "0.1.0",
-        subcommands: [DatabaseCommand.self, CatalogCommand.self, WorkersCommand.self, TasksCommand.self, ServeCommand.self, StoreCommand.self, ValidateCommand.self, ModelsCommand.self, ClassifyCommand.self, BenchCommand.self, DemoCommand.self, ReviewCommand.self, ExportCommand.self]
+        subcommands: [DatabaseCommand.self, CatalogCommand.self, WorkersCommand.self, TasksCommand.self, ServeCommand.self, StoreCommand.self, ValidateCommand.self, ModelsCommand.self, ClassifyCommand.self, BenchCommand.self, DemoCommand.self, ReviewCommand.self, ExportCommand.self, EvaluateCommand.self, ReportCommand.self]
     )
 }
