@@ -87,11 +87,22 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
+        // `vantage demo`: the whole pipeline end to end on its own database, through real HTTP.
+        .target(
+            name: "Demo",
+            dependencies: [
+                "Server", "Store", "Capture", "Validation", "Photo", "Evaluation", "Inference",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings),
         // The one executable: parse arguments, call a library.
         .executableTarget(
             name: "vantage",
             dependencies: [
-                "Store", "Capture", "Validation", "Inference", "Evaluation", "Server", "Curation",
+                "Store", "Capture", "Validation", "Inference", "Evaluation", "Server", "Curation", "Demo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

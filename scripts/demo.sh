@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/prepare-models.sh
+scripts/prepare-demo.sh
 swift build -c release --product vantage
 exec .build/release/vantage demo "$@"

@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 scripts/prepare-models.sh
+scripts/prepare-demo.sh
 # shellcheck source=test-cluster.sh
 source scripts/test-cluster.sh
 trap stop_test_cluster EXIT
