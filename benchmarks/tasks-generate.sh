@@ -8,6 +8,8 @@
 # and is timed end to end: process start, migration check, sampling, COPY, durable commit.
 # Peer: psql `\copy` of exactly the rows that run stored, from a file, into another fresh clone
 # in one transaction: the floor for loading these rows into this schema on this server.
+# The machine's 1-minute load average is printed with each run: other work on the two cores
+# stretches both figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -16,7 +18,10 @@ workers=100
 total=$((tasks_per_worker * workers))
 columns="batch_id, worker_id, offered_class_ids, rotation_id, viewpoint_id, room_id, issued_at, expires_at"
 
-swift build -c release --product vantage --scratch-path .build-release >/dev/null
+if ! build_log=$(swift build -c release --product vantage --scratch-path .build-release 2>&1); then
+  echo "$build_log" >&2
+  exit 1
+fi
 vantage=$PWD/.build-release/release/vantage
 
 unset VANTAGE_DATABASE_URL
@@ -63,7 +68,8 @@ for run in $(seq 1 "$runs"); do
   elapsed=$(python3 -c "print(f'{$end - $start:.2f}')")
   peer_elapsed=$(python3 -c "print(f'{$peer_end - $peer_start:.2f}')")
   echo "run $run: vantage tasks generate $total tasks in $elapsed s = $(python3 -c "print(round($total / $elapsed))") tasks/s;" \
-    "psql \\copy of the same rows $peer_elapsed s = $(python3 -c "print(round($total / $peer_elapsed))") tasks/s"
+    "psql \\copy of the same rows $peer_elapsed s = $(python3 -c "print(round($total / $peer_elapsed))") tasks/s;" \
+    "load average $(cut -d' ' -f1 /proc/loadavg)"
   seconds+=("$elapsed")
   peer_seconds+=("$peer_elapsed")
   admin "DROP DATABASE bench_run_$run"
