@@ -1,3 +1,4 @@
+import Curation
 import Foundation
 import Testing
 import VantageTestSupport
@@ -45,6 +46,31 @@ struct ExportCommandTests {
             let jpeg = try vantage.run(["export", "--out", out.path, "--format", "jpeg", "--classes", "all", "--force", "--json"])
             #expect(jsonObject(jpeg.stdout)["images"] as? Int == 3, "\(jpeg.stderr)")
             #expect(try filesUnder(out).keys.filter { $0.hasSuffix(".jpg") }.count == 3)
+        }
+    }
+
+    static let lite0Prepared = FileManager.default.fileExists(
+        atPath: Fixtures.packageRoot.appendingPathComponent("Fixtures/models/efficientnet-lite0.onnx").path)
+
+    /// The challenge check end to end: the export's answers.json and the predictions CSV that
+    /// `vantage report` writes for a run over the exported folder pass the scorer's format rules.
+    @Test(.enabled(if: lite0Prepared, "needs scripts/prepare-models.sh"))
+    func exportAndReportPassTheChallengeFormat() async throws {
+        try await TestDatabase.withMigratedDatabase { client, url in
+            let world = try CLIPhotoWorld.make(client, url: url, workers: ["ana"])
+            defer { try? FileManager.default.removeItem(at: world.folder) }
+            let vantage = world.vantage
+            for seed in 1...3 { try await world.photo("ana", "accepted", seed: UInt64(seed)) }
+            let out = world.folder.appendingPathComponent("set"), report = world.folder.appendingPathComponent("report")
+            #expect(try vantage.run(["export", "--out", out.path]).status == 0)
+            let evaluated = try vantage.run(["evaluate", "--models", "efficientnet-lite0", "--dataset", out.path, "--crop-border", "2", "--threads", "1"])
+            #expect(evaluated.status == 0, "\(evaluated.stderr)")
+            let reported = try vantage.run(["report", "--out", report.path])
+            #expect(reported.status == 0, "\(reported.stderr)")
+            let answers = try ChallengeScorer.answers(try Data(contentsOf: out.appendingPathComponent("answers.json")))
+            let csv = try String(contentsOf: report.appendingPathComponent("predictions-efficientnet-lite0.csv"), encoding: .utf8)
+            let score = try ChallengeScorer.score(predictionsCSV: csv, answers: answers)
+            #expect(score.imagesScored == 3 && score.totalImages == 3)
         }
     }
 }
