@@ -34,6 +34,15 @@ public struct Accuracy: Sendable, Equatable, Codable {
         if outcome.missing { missing += 1 }
     }
 
+    /// Adds another group's counts.
+    mutating func merge(_ other: Accuracy?) {
+        guard let other else { return }
+        n += other.n
+        top1Correct += other.top1Correct
+        top5Correct += other.top5Correct
+        missing += other.missing
+    }
+
     enum CodingKeys: String, CodingKey {
         case n, top1, top5, missing
         case top1Correct = "top1_correct"

@@ -158,22 +158,42 @@ public struct EvaluationReport: Sendable, Encodable {
             let predicted = results.predictions[model.name] ?? [:]
             var perProtocol: [String: ProtocolResult] = [:]
             for scoring in ScoringProtocol.allCases {
+                // Each image's outcome once; every figure below is a sum over these.
+                let outcomes = results.images.map { metrics.outcome($0, predicted[$0.imageID], protocol: scoring) }
+                func sum(_ include: (ScoredImage) -> Bool) -> Accuracy {
+                    var total = Accuracy()
+                    for (image, outcome) in zip(results.images, outcomes) where outcome.eligible && include(image) { total.add(outcome) }
+                    return total
+                }
+                func grouped(_ split: ScoredImage.Split, _ key: (ScoredImage) -> Int?) -> [Int: Accuracy] {
+                    var groups: [Int: Accuracy] = [:]
+                    for (image, outcome) in zip(results.images, outcomes) where outcome.eligible && image.split == split {
+                        if let group = key(image) { groups[group, default: Accuracy()].add(outcome) }
+                    }
+                    return groups
+                }
                 func groups(_ key: (ScoredImage) -> Int?, names: [Int: String], prefix: String) -> [Group] {
-                    metrics.breakdown(curatedImages, predictions: predicted, protocol: scoring, by: key)
-                        .sorted { $0.key < $1.key }
+                    grouped(.curated, key).sorted { $0.key < $1.key }
                         .map { Group(id: $0.key, label: names[$0.key] ?? "\(prefix) \($0.key)", objectnetID: nil, curated: $0.value, control: nil) }
                 }
-                let curatedByClass = metrics.breakdown(curatedImages, predictions: predicted, protocol: scoring, by: metrics.classKey)
-                let controlByClass = metrics.breakdown(controlImages, predictions: predicted, protocol: scoring, by: metrics.classKey)
+                let curatedByClass = grouped(.curated, metrics.classKey)
+                let controlByClass = grouped(.control, metrics.classKey)
                 let classKeys = Set(curatedByClass.keys).union(controlByClass.keys)
                 let byClass = classKeys.map { key -> Group in
                     let (label, objectnetID) = classLabel(key)
                     return Group(id: key, label: label, objectnetID: objectnetID, curated: curatedByClass[key] ?? Accuracy(), control: controlByClass[key])
                 }.sorted { ($0.label, $0.id) < ($1.label, $1.id) }
+                var drop: Drop?
+                let common = Set(curatedByClass.keys).intersection(controlByClass.keys)
+                if !common.isEmpty {
+                    drop = Drop(commonClasses: common.count,
+                                curated: common.reduce(into: Accuracy()) { $0.merge(curatedByClass[$1]) },
+                                control: common.reduce(into: Accuracy()) { $0.merge(controlByClass[$1]) })
+                }
                 perProtocol[scoring.rawValue] = ProtocolResult(
-                    curated: metrics.accuracy(curatedImages, predictions: predicted, protocol: scoring),
-                    control: controlImages.isEmpty ? nil : metrics.accuracy(controlImages, predictions: predicted, protocol: scoring),
-                    drop: controlImages.isEmpty ? nil : metrics.drop(results.images, predictions: predicted, protocol: scoring),
+                    curated: sum { $0.split == .curated },
+                    control: controlImages.isEmpty ? nil : sum { $0.split == .control },
+                    drop: drop,
                     byRotation: groups(\.rotationID, names: controls.rotations, prefix: "rotation"),
                     byViewpoint: groups(\.viewpointID, names: controls.viewpoints, prefix: "viewpoint"),
                     byRoom: groups(\.roomID, names: controls.rooms, prefix: "room"),

@@ -74,16 +74,17 @@ enum HTMLReport {
             out += "<div class=\"chart\">" + SVGChart.dots(groups: groups, series: series, rotateLabels: rotate) + "</div>\n"
         }
 
-        out += "<h2>Per class (protocol \(scoring))</h2>\n<table><tr><th>class</th><th>ObjectNet id</th>"
-        for model in report.models { out += "<th>\(F.html(model.model)) n</th><th>curated top-1</th><th>95% CI</th><th>control top-1</th>" }
+        out += "<h2>Per class (protocol \(scoring))</h2>\n<table><tr><th>class</th><th>ObjectNet id</th><th>curated n</th><th>control n</th>"
+        for model in report.models { out += "<th>\(F.html(model.model)) curated top-1</th><th>95% CI</th><th>control top-1</th>" }
         out += "</tr>\n"
         if let first = report.models.first?.results[scoring]?.byClass {
             for (index, group) in first.enumerated() {
                 out += "<tr><td>\(F.html(group.label))</td><td class=\"n\">\(group.objectnetID.map(String.init) ?? "–")</td>"
+                out += "<td class=\"n\">\(group.curated.n)</td><td class=\"n\">\(group.control.map { String($0.n) } ?? "–")</td>"
                 for model in report.models {
                     let rows = model.results[scoring]?.byClass ?? []
                     let g = rows.indices.contains(index) ? rows[index] : nil
-                    out += "<td class=\"n\">\(g?.curated.n ?? 0)</td><td class=\"n\">\(F.percent(g?.curated.top1))</td><td>\(F.interval(g?.curated.top1Interval))</td><td class=\"n\">\(F.percent(g?.control?.top1))</td>"
+                    out += "<td class=\"n\">\(F.percent(g?.curated.top1))</td><td>\(F.interval(g?.curated.top1Interval))</td><td class=\"n\">\(F.percent(g?.control?.top1))</td>"
                 }
                 out += "</tr>\n"
             }

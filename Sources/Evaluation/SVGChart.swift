@@ -53,8 +53,12 @@ enum SVGChart {
     static func dots(groups: [(id: Int, label: String)], series: [(model: String, values: [Int: Accuracy])], rotateLabels: Bool) -> String {
         let left = 56.0, top = 16.0, plotHeight = 220.0
         let bottom = rotateLabels ? 40.0 : 56.0
-        let step = max(rotateLabels ? 22.0 : 80.0, Double(series.count) * 8 + 8)
-        let width = max(360, left + Double(groups.count) * step + 20)
+        // Fit the page (about 1200 px) even with 50 rotations; models sit side by side within a group.
+        let spread = rotateLabels ? 5.0 : 8.0
+        let wanted = max(rotateLabels ? 22.0 : 90.0, Double(series.count) * spread + 8)
+        let step = min(wanted, max(12, (1180 - left) / Double(max(1, groups.count))))
+        let legendWidth = series.reduce(left) { $0 + 24 + Double($1.model.count) * 6.5 }
+        let width = max(360, legendWidth + 10, left + Double(groups.count) * step + 20)
         let legendHeight = 22.0
         let height = top + plotHeight + bottom + legendHeight
         var svg = header(width: width, height: height, label: "Top-1 accuracy per group with 95% intervals")
@@ -66,7 +70,7 @@ enum SVGChart {
             }
             for (slot, serie) in series.enumerated() {
                 guard let accuracy = serie.values[group.id], let value = accuracy.top1 else { continue }
-                let offset = (Double(slot) - Double(series.count - 1) / 2) * 7
+                let offset = (Double(slot) - Double(series.count - 1) / 2) * spread
                 let x = centre + offset, y = top + plotHeight * (1 - value)
                 let colour = palette[slot % palette.count]
                 svg += whisker(x: x, interval: accuracy.top1Interval, top: top, height: plotHeight, colour: colour, cap: 2.5)
