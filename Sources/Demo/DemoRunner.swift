@@ -162,7 +162,9 @@ public struct DemoRunner: Sendable {
     private func withServer<T: Sendable>(client: PostgresClient, blobRoot: URL,
                                          _ body: @escaping @Sendable (Int) async throws -> T) async throws -> T {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let server = ServerConfiguration(host: "127.0.0.1", port: 0, blobRoot: blobRoot)
+        var server = ServerConfiguration(host: "127.0.0.1", port: 0, blobRoot: blobRoot)
+        // The demo is not a latency test; on a busy machine a 5 s database deadline would turn into 503s.
+        server.databaseTimeoutSeconds = 60
         let app = buildApplication(configuration: server, client: client, logger: logger, runsClient: false) { port in
             continuation.yield(port)
             continuation.finish()

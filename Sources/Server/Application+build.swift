@@ -19,13 +19,14 @@ public func buildApplication(
     router.add(middleware: ErrorMappingMiddleware())
 
     let repository = PostgresUploadRepository(client: client, logger: logger)
+    let deadline = DatabaseDeadline(seconds: max(1, configuration.databaseTimeoutSeconds))
     let uploader = PhotoUploader(
-        repository: repository, blobs: BlobStore(root: configuration.blobRoot),
+        repository: repository, deadline: deadline, blobs: BlobStore(root: configuration.blobRoot),
         validator: PhotoValidator(thresholds: configuration.thresholds), metrics: metrics)
     let routes = WorkerRoutes(
-        repository: repository, uploader: uploader, limiter: RateLimiter(perMinute: configuration.uploadsPerMinute),
+        repository: repository, deadline: deadline, uploader: uploader, limiter: RateLimiter(perMinute: configuration.uploadsPerMinute),
         maxUploadBytes: configuration.maxUploadBytes)
-    routes.register(on: router.group("v1").add(middleware: BearerAuthMiddleware(repository: repository)))
+    routes.register(on: router.group("v1").add(middleware: BearerAuthMiddleware(repository: repository, deadline: deadline)))
 
     router.get("/openapi.yaml") { _, _ in
         Response(
@@ -39,7 +40,7 @@ public func buildApplication(
     router.get("/readyz") { _, context in
         do {
             let logger = context.logger
-            try await DatabaseDeadline.run(seconds: 2) { _ = try await client.query("SELECT 1", logger: logger) }
+            try await DatabaseDeadline.run(seconds: min(2, deadline.seconds)) { _ = try await client.query("SELECT 1", logger: logger) }
         } catch {
             throw APIError.databaseUnavailable
         }

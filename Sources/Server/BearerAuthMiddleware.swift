@@ -8,6 +8,7 @@ import Store
 struct BearerAuthMiddleware: RouterMiddleware {
     typealias Context = WorkerContext
     let repository: PostgresUploadRepository
+    let deadline: DatabaseDeadline
 
     func handle(_ request: Request, context: WorkerContext, next: (Request, WorkerContext) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.count <= 512 else { throw APIError.unauthorized }
@@ -17,7 +18,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         guard !token.isEmpty else { throw APIError.unauthorized }
         let hash = Data(SHA256.hash(data: Data(token.utf8)))
         let repository = self.repository
-        let found = try await DatabaseDeadline.run { try await repository.worker(tokenHash: hash) }
+        let found = try await deadline.run { try await repository.worker(tokenHash: hash) }
         guard let worker = found else { throw APIError.unauthorized }
         switch worker.status {
         case "revoked": throw APIError(.forbidden, "worker_revoked", "This worker's token has been revoked.")

@@ -8,8 +8,21 @@ import Store
 /// react to cancellation (a lease or a query on a connection the server dropped) would hold the
 /// request past the deadline. The body therefore runs in its own task, and whichever of body and
 /// timer finishes first answers; the loser is cancelled and its result dropped.
-enum DatabaseDeadline {
-    static func run<T: Sendable>(seconds: Int = 5, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+struct DatabaseDeadline: Sendable {
+    /// Seconds a request-path database call may take before the request gets a 503.
+    let seconds: Int
+
+    /// Bounds `body` by the configured deadline.
+    func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Self.run(seconds: seconds, body)
+    }
+
+    /// Bounds a commit, which may wait for a checkpoint's fsync: three times the deadline.
+    func runCommit<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Self.run(seconds: seconds * 3, body)
+    }
+
+    static func run<T: Sendable>(seconds: Int, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let answer = FirstAnswer<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

@@ -42,24 +42,25 @@ struct PhotoUploader: Sendable {
     }
 
     let repository: PostgresUploadRepository
+    let deadline: DatabaseDeadline
     let blobs: BlobStore
     let validator: PhotoValidator
     let metrics: ServerMetrics
 
     func upload(_ upload: Upload, logger: Logger) async throws -> Answer {
         let repository = self.repository
-        guard let task = try await DatabaseDeadline.run({ try await repository.task(id: upload.taskID) }) else {
+        guard let task = try await deadline.run({ try await repository.task(id: upload.taskID) }) else {
             throw APIError(.notFound, "task_not_found", "Task \(upload.taskID) does not exist.")
         }
         guard task.workerID == upload.worker.id else {
             throw APIError(.forbidden, "not_your_task", "Task \(upload.taskID) belongs to another worker.")
         }
         if let key = upload.idempotencyKey,
-           let first = try await DatabaseDeadline.run({ try await repository.replay(workerID: upload.worker.id, idempotencyKey: key) }) {
+           let first = try await deadline.run({ try await repository.replay(workerID: upload.worker.id, idempotencyKey: key) }) {
             return Answer(first)
         }
         let uploadSHA = Data(SHA256.hash(data: upload.bytes))
-        if let first = try await DatabaseDeadline.run({ try await repository.replay(taskID: task.id, uploadSHA256: uploadSHA) }) {
+        if let first = try await deadline.run({ try await repository.replay(taskID: task.id, uploadSHA256: uploadSHA) }) {
             return Answer(first)
         }
         try Self.checkOpen(task)
@@ -72,7 +73,7 @@ struct PhotoUploader: Sendable {
         let context = ValidationContext(
             issuedAt: task.issuedAt, receivedAt: Date(), expectedPitch: task.viewpointPitch,
             devicePitch: upload.pitch, deviceRoll: upload.roll, sha256: Array(uploadSHA))
-        let index = PostgresDuplicateIndex(repository: repository, excludingTask: task.id)
+        let index = PostgresDuplicateIndex(repository: repository, deadline: deadline, excludingTask: task.id)
         let bytes = upload.bytes
         // Validation decodes at 1/8 scale on a cooperative thread, never on an event loop.
         let report = try await validator.validate(bytes, context: context, duplicates: index)
@@ -98,7 +99,7 @@ struct PhotoUploader: Sendable {
             phash: report.perceptualHash.map { Int64(bitPattern: $0) }, devicePitch: upload.pitch, deviceRoll: upload.roll,
             capturedAt: report.capturedAt, idempotencyKey: upload.idempotencyKey, exifJSON: Self.exifJSON(report.exif))
         // A late commit after the deadline is still consistent: the retry replays it.
-        switch try await DatabaseDeadline.run(seconds: 15, { try await repository.record(record) }) {
+        switch try await deadline.runCommit({ try await repository.record(record) }) {
         case .recorded(let photo):
             metrics.recordUpload(bytes: bytes.count, verdict: verdict, reasons: record.reasons.map(\.code))
             logger.info("photo recorded", metadata: ["task_id": "\(task.id)", "verdict": "\(verdict)"])

@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var blobRoot: URL
     /// Validation limits.
     public var thresholds: ValidationThresholds
+    /// Seconds a request's database call may take before it is answered 503 (commits get three
+    /// times this); `/readyz` probes with the smaller of this and 2 s.
+    public var databaseTimeoutSeconds: Int = 5
 
     /// Creates a configuration; defaults: 127.0.0.1:8080, 25 MB, 120 uploads a minute.
     public init(

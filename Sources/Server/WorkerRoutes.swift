@@ -6,6 +6,7 @@ import Store
 /// `/v1`: the worker's tasks, photo uploads (raw PUT or multipart POST) and photo status.
 struct WorkerRoutes {
     let repository: PostgresUploadRepository
+    let deadline: DatabaseDeadline
     let uploader: PhotoUploader
     let limiter: RateLimiter
     let maxUploadBytes: Int
@@ -36,7 +37,7 @@ struct WorkerRoutes {
     private func listTasks(context: WorkerContext) async throws -> Response {
         let worker = try context.requireWorker()
         let repository = self.repository
-        let tasks = try await DatabaseDeadline.run { try await repository.openTasks(workerID: worker.id) }
+        let tasks = try await deadline.run { try await repository.openTasks(workerID: worker.id) }
         let body = tasks.map {
             TaskBody(
                 id: $0.id, offered_classes: $0.offeredClasses.map(\.name),
@@ -108,7 +109,7 @@ struct WorkerRoutes {
             throw APIError(.badRequest, "bad_photo_id", "The photo id must be a UUID.")
         }
         let repository = self.repository
-        let found = try await DatabaseDeadline.run { try await repository.photo(publicID: id) }
+        let found = try await deadline.run { try await repository.photo(publicID: id) }
         guard let photo = found, photo.workerID == worker.id else {
             throw APIError(.notFound, "photo_not_found", "No photo \(text.lowercased()) of yours exists.")
         }

@@ -11,17 +11,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
     @Option(name: .customLong("max-upload-mb"), help: "Largest accepted photo, in MB.") var maxUploadMB = 25
+    @Option(help: "Seconds a database call may take before the request is answered 503.") var databaseTimeout = 5
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard (1...200).contains(maxUploadMB) else { throw ValidationError("--max-upload-mb must be between 1 and 200.") }
+        guard (1...300).contains(databaseTimeout) else { throw ValidationError("--database-timeout must be between 1 and 300 seconds.") }
     }
 
     func run() async throws {
         try await reportingErrors {
             let context = try CommandContext.load()
-            let configuration = ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: host, port: port, maxUploadBytes: maxUploadMB * 1_000_000, blobRoot: context.blobRoot)
+            configuration.databaseTimeoutSeconds = databaseTimeout
             try await VantageServer.run(
                 configuration: configuration, url: try context.database.connectionURL(),
                 migrations: try Migration.load(from: context.paths.migrations), logger: context.serverLogger)

@@ -91,8 +91,10 @@ struct UploadTests {
             let folder = try Fixtures.temporaryFolder("vantage-blobs")
             defer { try? FileManager.default.removeItem(at: folder) }
             let blobs = BlobStore(root: folder)
-            let configuration = ServerConfiguration(
+            var configuration = ServerConfiguration(
                 port: 0, maxUploadBytes: maxUploadBytes, uploadsPerMinute: uploadsPerMinute, blobRoot: folder)
+            // The whole suite shares 2 cores with inference tests; a 5 s deadline answered 503 there.
+            configuration.databaseTimeoutSeconds = 60
             let app = buildApplication(configuration: configuration, client: client, logger: TestDatabase.logger, runsClient: false)
             try await app.test(.live) { http in
                 try await body(http, world, client, blobs)
