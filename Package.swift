@@ -111,7 +111,7 @@ let package = Package(
         // Test support: database per suite, fixture lookup.
         .target(
             name: "VantageTestSupport",
-            dependencies: ["Store", "Photo", .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: ["Store", "Photo", "CZlib", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
 

@@ -1,4 +1,3 @@
-import CZlib
 import Curation
 import Foundation
 import Logging

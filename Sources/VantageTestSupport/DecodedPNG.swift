@@ -1,39 +1,51 @@
 import CZlib
 import Photo
-import Testing
 
 /// A PNG read back independently of the encoder: chunks with CRCs checked, zlib inflate, unfiltering.
-struct DecodedPNG {
-    var chunkTypes: [String]
-    var width: Int
-    var height: Int
-    var channels: Int
-    var pixels: [UInt8]
+public struct DecodedPNG: Sendable {
+    /// Why a PNG could not be read back.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
 
-    init(_ bytes: [UInt8]) throws {
-        #expect(Array(bytes.prefix(8)) == PNGEncoder.signature)
+    /// Decoded field.
+    public var chunkTypes: [String]
+    /// Decoded field.
+    public var width: Int
+    /// Decoded field.
+    public var height: Int
+    /// Decoded field.
+    public var channels: Int
+    /// Decoded field.
+    public var pixels: [UInt8]
+
+    /// Reads `bytes`, checking signature, CRCs, header and inflate; throws on the first mismatch.
+    public init(_ bytes: [UInt8]) throws {
+        func check(_ condition: Bool, _ what: String) throws { if !condition { throw Failure(description: what) } }
+        try check(Array(bytes.prefix(8)) == PNGEncoder.signature, "PNG signature")
         var position = 8
         var types: [String] = [], header: [UInt8] = [], data: [UInt8] = []
         func read32(_ at: Int) -> Int { Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3]) }
         while position + 12 <= bytes.count {
             let length = read32(position)
+            try check(position + 12 + length <= bytes.count, "chunk length")
             let type = String(decoding: bytes[(position + 4)..<(position + 8)], as: UTF8.self)
             let body = Array(bytes[(position + 8)..<(position + 8 + length)])
             let stored = UInt32(read32(position + 8 + length))
             let computed = bytes[(position + 4)..<(position + 8 + length)].withContiguousStorageIfAvailable {
                 UInt32(truncatingIfNeeded: crc32(0, $0.baseAddress, UInt32($0.count)))
             }
-            #expect(stored == computed, "CRC of \(type)")
+            try check(stored == computed, "CRC of \(type)")
             types.append(type)
             if type == "IHDR" { header = body }
             if type == "IDAT" { data += body }
             position += 12 + length
         }
-        #expect(position == bytes.count, "no bytes after IEND")
+        try check(position == bytes.count, "no bytes after IEND")
         chunkTypes = types
         width = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
         height = Int(header[4]) << 24 | Int(header[5]) << 16 | Int(header[6]) << 8 | Int(header[7])
-        #expect(header[8] == 8 && header[10] == 0 && header[11] == 0 && header[12] == 0)
+        try check(header.count == 13 && header[8] == 8 && header[10] == 0 && header[11] == 0 && header[12] == 0, "IHDR fields")
         channels = header[9] == 2 ? 3 : 1
         let rowBytes = width * channels
         var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
@@ -41,7 +53,7 @@ struct DecodedPNG {
         let status = raw.withUnsafeMutableBufferPointer { out in
             data.withUnsafeBufferPointer { uncompress(out.baseAddress, &rawLength, $0.baseAddress, uLong($0.count)) }
         }
-        #expect(status == Z_OK && Int(rawLength) == raw.count)
+        try check(status == Z_OK && Int(rawLength) == raw.count, "zlib stream")
         var pixels = [UInt8](repeating: 0, count: rowBytes * height)
         for y in 0..<height {
             let filter = raw[y * (rowBytes + 1)]
