@@ -188,9 +188,16 @@ public struct PostgresTaskRepository: TaskRepository {
         _ drawing: TaskSampler.Drawing, batchID: Int, issuedAt: Date, expiresAt: Date, on connection: PostgresConnection, logger: Logger
     ) async throws {
         var drawing = drawing
+        // "2026-11-30 17:28:04.743+00", not "2026-11-30T17:28:04.743Z": the server parses a numeric
+        // offset directly but looks "Z" up among time zone abbreviations, which cost ~0.5 s of its
+        // CPU per million rows (two timestamps each). Same instant, same millisecond precision.
         let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let suffix = Array("\t\(formatter.string(from: issuedAt))\t\(formatter.string(from: expiresAt))\n".utf8)
+        formatter.formatOptions = [
+            .withFullDate, .withTime, .withDashSeparatorInDate, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime,
+            .withFractionalSeconds,
+        ]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let suffix = Array("\t\(formatter.string(from: issuedAt))+00\t\(formatter.string(from: expiresAt))+00\n".utf8)
         let prefix = Array("\(batchID)\t".utf8)
         let digits: [[UInt8]] = (0..<(1 << 16)).map { Array(String($0).utf8) }
         let per = drawing.offerCount

@@ -81,6 +81,9 @@ struct PostgresTaskRepositoryTests {
             #expect(all.filter { $0.workerName == "ana" }.allSatisfy { ["kitchen", "bedroom"].contains($0.room.name) })
             #expect(all.filter { $0.workerName == "bob" }.allSatisfy { $0.room.name == "bathroom" })
             #expect(all.allSatisfy { $0.offeredClasses.count == 10 && $0.task.status == .open })
+            // COPY sends the times as text with an explicit +00 offset; they must come back as the same instants (to the ms).
+            #expect(all.allSatisfy { abs($0.task.issuedAt.timeIntervalSince(now)) < 0.001 })
+            #expect(all.allSatisfy { abs($0.task.expiresAt.timeIntervalSince($0.task.issuedAt) - 7 * 86_400) < 0.001 })
 
             // The server's lookups.
             let open = try await tasks.openTasks(workerID: ana.id, now: now)
