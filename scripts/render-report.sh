@@ -24,7 +24,7 @@ import re, sys
 text = open(sys.argv[1], encoding="utf-8").read()
 svg = sum(int(h) for h in re.findall(r'<svg[^>]* height="(\d+)"', text))
 rows = text.count("<tr>")
-print(min(16000, 400 + svg + rows * 22 + text.count("<h2>") * 60 + text.count("<p") * 40))
+print(min(16000, 400 + svg + rows * 27 + text.count("<h2>") * 60 + text.count("<p") * 40))
 PY
 )
 profile=$(mktemp -d /tmp/vantage-chromium.XXXXXX)

@@ -12,7 +12,7 @@ enum HTMLReport {
             body{font-family:system-ui,sans-serif;margin:24px auto;max-width:1240px;color:#111;padding:0 16px}
             h1{font-size:22px}h2{font-size:18px;margin-top:28px;border-bottom:1px solid #ddd;padding-bottom:4px}
             table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px}
-            th{background:#f4f4f4;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
+            th{background:#f4f4f4;text-align:left}td{white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
             .meta{color:#444;font-size:13px}.reported{background:#fff8e1}.note{color:#8a4b00}
             .chart{overflow-x:auto}
             </style></head><body>
@@ -72,6 +72,7 @@ enum HTMLReport {
             }
             let groups = labels.keys.sorted().map { (id: $0, label: labels[$0] ?? "") }
             out += "<div class=\"chart\">" + SVGChart.dots(groups: groups, series: series, rotateLabels: rotate) + "</div>\n"
+            if rotate { out += "<p class=\"meta\">Rotations by id; hover a label or a dot for the pose and the figures. Table in report.md.</p>\n" }
         }
 
         out += "<h2>Per class (protocol \(scoring))</h2>\n<table><tr><th>class</th><th>ObjectNet id</th><th>curated n</th><th>control n</th>"
