@@ -156,20 +156,6 @@ struct DemoPhotoMaker {
     /// must refuse it from the header alone, before any decode.
     func declaringPixels(width: Int, height: Int) throws -> [UInt8] {
         let tiny = crop(source, fraction: 0.02)
-        var bytes = try Self.jpeg(tiny, exif: Self.exif(capturedAt: Date()))
-        var index = 2
-        while index + 8 < bytes.count, bytes[index] == 0xFF {
-            let marker = bytes[index + 1]
-            let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
-            if marker == 0xC0 || marker == 0xC2 {
-                bytes[index + 5] = UInt8(height >> 8 & 0xFF)
-                bytes[index + 6] = UInt8(height & 0xFF)
-                bytes[index + 7] = UInt8(width >> 8 & 0xFF)
-                bytes[index + 8] = UInt8(width & 0xFF)
-                return bytes
-            }
-            index += 2 + length
-        }
-        throw DemoError("The demo could not build its oversized-header photo.")
+        return try JPEGStructure.declaringSize(width: width, height: height, of: try Self.jpeg(tiny, exif: Self.exif(capturedAt: Date())))
     }
 }

@@ -137,21 +137,7 @@ public enum PhotoFixtures {
     /// A minimal valid JPEG header declaring `width` × `height` (no real scan data): for pixel-limit tests.
     public static func declaredSizeJPEG(width: Int, height: Int) throws -> [UInt8] {
         let small = try JPEGCodec.encode(uniform(width: 16, height: 16), quality: 50)
-        var bytes = small
-        var index = 2
-        while index + 9 < bytes.count {
-            guard bytes[index] == 0xFF else { break }
-            let marker = bytes[index + 1]
-            let length = Int(bytes[index + 2]) << 8 | Int(bytes[index + 3])
-            if marker == 0xC0 || marker == 0xC2 {
-                bytes[index + 5] = UInt8(height >> 8 & 0xFF)
-                bytes[index + 6] = UInt8(height & 0xFF)
-                bytes[index + 7] = UInt8(width >> 8 & 0xFF)
-                bytes[index + 8] = UInt8(width & 0xFF)
-                break
-            }
-            index += 2 + length
-        }
+        let bytes = try JPEGStructure.declaringSize(width: width, height: height, of: small)
         let payload = try ExifWriter.payload(phoneExif())
         return try JPEGStructure(parsing: bytes).replacingMetadata(in: bytes, exifPayload: payload)
     }

@@ -3,6 +3,15 @@ import Testing
 import VantageTestSupport
 
 @Suite struct JPEGCodecTests {
+    @Test func declaredSizeIsRewrittenInTheFrameHeaderOnly() throws {
+        let small = try JPEGCodec.encode(PhotoFixtures.uniform(width: 16, height: 16), quality: 50)
+        let claimed = try JPEGStructure.declaringSize(width: 10_000, height: 6_000, of: small)
+        #expect(claimed.count == small.count)
+        #expect(try JPEGCodec.header(claimed).width == 10_000 && JPEGCodec.header(claimed).height == 6_000)
+        #expect(throws: PhotoError.self) { try JPEGStructure.declaringSize(width: 0, height: 10, of: small) }
+        #expect(throws: PhotoError.self) { try JPEGStructure.declaringSize(width: 10, height: 10, of: [0xFF, 0xD8, 0xFF, 0xD9]) }
+    }
+
     @Test func headerReadsDimensionsWithoutDecoding() throws {
         let bytes = try JPEGCodec.encode(PhotoFixtures.scene(width: 320, height: 200))
         let header = try JPEGCodec.header(bytes)
