@@ -158,10 +158,23 @@ public struct Evaluator: Sendable {
         var progress = try await evaluations.progress(runID: runID)
         let reporter = options.showProgress ? ProgressReporter(initialDone: progress.done) : nil
         reporter?.update(done: progress.done, total: progress.total, force: true)
-        var evaluated = 0
+        var evaluated = 0, claimed = 0
         var unreadable: [String] = []
-        while options.maximumChunks.map({ evaluated < $0 }) ?? true {
-            guard let chunk = try await evaluations.claimChunk(runID: runID, worker: worker, lease: options.lease) else {
+        // Claims a chunk and preprocesses it; called while the previous chunk is inferred, so decoding
+        // overlaps inference (two leases are held for that moment).
+        func claimAndPrepare() async throws -> Claimed? {
+            if let limit = options.maximumChunks, claimed >= limit { return nil }
+            guard let chunk = try await evaluations.claimChunk(runID: runID, worker: worker, lease: options.lease) else { return nil }
+            guard let runner = runners[chunk.model], chunk.firstImage >= 0, chunk.lastImage < files.count else {
+                throw EvaluationError(.invalidArgument, "Run \(runID) holds work this evaluator cannot do (model \(chunk.model)); it was registered with other parameters.")
+            }
+            claimed += 1
+            return Claimed(chunk: chunk, runner: runner, prepared: await runner.prepare(Array(files[chunk.firstImage...chunk.lastImage])))
+        }
+        while true {
+            var current = try await claimAndPrepare()
+            if current == nil {
+                if let limit = options.maximumChunks, claimed >= limit { break }
                 progress = try await evaluations.progress(runID: runID)
                 if progress.pendingChunks == 0 { break }
                 // Others hold the rest: wait for them, or for a dead one's lease to run out.
@@ -169,24 +182,25 @@ public struct Evaluator: Sendable {
                 reporter?.update(done: progress.done, total: progress.total)
                 continue
             }
-            guard let runner = runners[chunk.model], chunk.firstImage >= 0, chunk.lastImage < files.count else {
-                throw EvaluationError(.invalidArgument, "Run \(runID) holds work this evaluator cannot do (model \(chunk.model)); it was registered with other parameters.")
-            }
-            let range = chunk.firstImage...chunk.lastImage
-            let (logits, failures) = try await runner.logits(Array(files[range]))
-            unreadable += failures
-            var predictions: [PredictionRecord] = []
-            for (offset, values) in logits.enumerated() {
-                guard let values else { continue }
-                let top = TopPredictions(logits: values, catalog: labels)
-                predictions.append(PredictionRecord(imageID: chunk.firstImage + offset, model: chunk.model, topImageNet: top.imagenet,
-                                                    topScores: top.scores, topOverlap: top.overlap, topOverlapScores: top.overlapScores))
-            }
-            _ = try await evaluations.completeChunk(chunk, worker: worker, predictions: predictions)
-            evaluated += 1
-            if reporter != nil {
-                progress = try await evaluations.progress(runID: runID)
-                reporter?.update(done: progress.done, total: progress.total)
+            while let work = current {
+                async let inferred = work.runner.infer(work.prepared)
+                let next = try await claimAndPrepare()
+                let logits = try await inferred
+                unreadable += work.prepared.failures
+                var predictions: [PredictionRecord] = []
+                for (offset, values) in logits.enumerated() {
+                    guard let values else { continue }
+                    let top = TopPredictions(logits: values, catalog: labels)
+                    predictions.append(PredictionRecord(imageID: work.chunk.firstImage + offset, model: work.chunk.model, topImageNet: top.imagenet,
+                                                        topScores: top.scores, topOverlap: top.overlap, topOverlapScores: top.overlapScores))
+                }
+                _ = try await evaluations.completeChunk(work.chunk, worker: worker, predictions: predictions)
+                evaluated += 1
+                if reporter != nil {
+                    progress = try await evaluations.progress(runID: runID)
+                    reporter?.update(done: progress.done, total: progress.total)
+                }
+                current = next
             }
         }
         let complete = try await evaluations.finishIfComplete(runID: runID)
@@ -199,6 +213,13 @@ public struct Evaluator: Sendable {
         let summaries = results.models.map { results.summary(model: $0, protocol: options.scoring) }
         return Result(runID: runID, resumed: registration.resumed, complete: complete, chunksEvaluated: evaluated,
                       unreadable: unreadable, summaries: summaries)
+    }
+
+    /// A claimed chunk with its preprocessed input.
+    struct Claimed: Sendable {
+        var chunk: EvaluationChunk
+        var runner: ModelRunner
+        var prepared: ModelRunner.Prepared
     }
 
     /// "all" or empty → every bundled model with a manifest; otherwise the names, checked and de-duplicated.
