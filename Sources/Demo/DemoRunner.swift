@@ -119,7 +119,7 @@ public struct DemoRunner: Sendable {
         let report = try await ReportWriter(
             catalog: catalog, evaluations: PostgresEvaluationRepository(client: client, logger: logger),
             controls: PostgresControlRepository(client: client, logger: logger)
-        ).write(runID: result.runID, to: work.appendingPathComponent("report", isDirectory: true), notes: [
+        ).write(runID: result.runID, to: work.appendingPathComponent("report", isDirectory: true), chartProtocol: .overlap, notes: [
             "Demo data: every curated and control image is a synthetic variant (crop, quarter turn, tint, blur, re-encode) "
                 + "of one real photograph, \(photo.file) (\(photo.class)), from the registry package \(sources.package); "
                 + "licence: \(photo.licence). All accuracy figures here come from that synthetic content and say nothing "
