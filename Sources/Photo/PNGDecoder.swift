@@ -292,13 +292,11 @@ private final class Inflater {
 
     /// The filtered data, once the stream has ended having filled the buffer exactly.
     func finish() throws -> [UInt8] {
-        guard ended else {
-            if Int(raw.pointee.total_out) == output.count { throw longer() }
-            throw PhotoError(.corrupt, "The PNG's image data ends early: \(raw.pointee.total_out) of \(output.count) bytes.")
+        let produced = Int(raw.pointee.total_out)
+        guard produced == output.count else {
+            throw PhotoError(.corrupt, "The PNG's image data ends early: \(produced) of \(output.count) bytes.")
         }
-        guard Int(raw.pointee.total_out) == output.count else {
-            throw PhotoError(.corrupt, "The PNG's image data holds \(raw.pointee.total_out) bytes where its header needs \(output.count).")
-        }
+        guard ended else { throw longer() }
         return output
     }
 
