@@ -1,8 +1,9 @@
 import CZlib
 
 /// Reads PNG files (untrusted input) into 8-bit RGB: gray, RGB, palette, gray+alpha and RGBA at bit
-/// depth 8, and the same with 16-bit samples (high byte kept); alpha is dropped, as PIL's
-/// `convert("RGB")` in the reference pipeline does. Interlaced files and bit depths below 8 are refused.
+/// depth 8, 16-bit samples (high byte kept), and 1/2/4-bit gray and palette (PIL writes small palettes
+/// at 4 bits); alpha is dropped, as PIL's `convert("RGB")` in the reference pipeline does.
+/// Interlaced (Adam7) files are refused.
 /// Every length is checked against the bytes left before slicing, every CRC is verified, and the
 /// declared size is bounded before anything is allocated.
 public enum PNGDecoder {
@@ -106,9 +107,12 @@ public enum PNGDecoder {
         let samples: Int
         /// Bytes per sample: 1 or 2.
         let sampleBytes: Int
+        /// Bits per sample: 1, 2, 4, 8 or 16.
+        let depth: Int
 
-        var bytesPerPixel: Int { samples * sampleBytes }
-        var rowBytes: Int { width * bytesPerPixel }
+        /// The filters' byte distance to the previous pixel (1 when pixels are smaller than a byte).
+        var bytesPerPixel: Int { max(1, samples * depth / 8) }
+        var rowBytes: Int { (width * samples * depth + 7) / 8 }
         /// Filtered data: one filter byte and one row per line.
         var rawCount: Int { (rowBytes + 1) * height }
 
@@ -141,23 +145,20 @@ public enum PNGDecoder {
             case 6: samples = 4
             default: throw PhotoError(.corrupt, "The PNG declares an unknown colour type \(colorType).")
             }
-            let supported = depth == 8 || (depth == 16 && colorType != 3)
-            guard supported else {
-                let valid: Bool
-                switch colorType {
-                case 0: valid = [1, 2, 4].contains(depth)
-                case 3: valid = [1, 2, 4].contains(depth)
-                default: valid = false
-                }
-                throw valid
-                    ? PhotoError(.invalidArgument, "PNGs with \(depth)-bit samples are not supported; only 8- and 16-bit samples are read.")
-                    : PhotoError(.corrupt, "The PNG declares bit depth \(depth), which colour type \(colorType) does not allow.")
+            let allowed: [UInt8] = switch colorType {
+            case 0: [1, 2, 4, 8, 16]
+            case 3: [1, 2, 4, 8]
+            default: [8, 16]
+            }
+            guard allowed.contains(depth) else {
+                throw PhotoError(.corrupt, "The PNG declares bit depth \(depth), which colour type \(colorType) does not allow.")
             }
             self.width = width
             self.height = height
             self.colorType = colorType
             self.samples = samples
             self.sampleBytes = depth == 16 ? 2 : 1
+            self.depth = Int(depth)
         }
 
         /// Reverses the per-row filters in place, then converts to RGB.
@@ -200,16 +201,21 @@ public enum PNGDecoder {
             raw.withUnsafeBufferPointer { source in
                 out.withUnsafeMutableBufferPointer { target in
                     let step = sampleBytes // the high byte of a 16-bit sample comes first
+                    let small = depth < 8, mask = (1 << depth) - 1
                     for y in 0..<height {
                         let row = y * stride + 1
                         for x in 0..<width {
-                            let p = row + x * bpp, t = (y * width + x) * 3
+                            let t = (y * width + x) * 3
+                            // Sub-byte samples are packed from the most significant bit; unpack to an 8-bit value.
+                            let bit = x * depth
+                            let packed = small ? (Int(source[row + bit / 8]) >> (8 - depth - bit % 8)) & mask : 0
+                            let p = small ? row : row + x * bpp
                             switch colorType {
                             case 0, 4:
-                                let g = source[p]
+                                let g = small ? UInt8(packed * 255 / mask) : source[p]
                                 target[t] = g; target[t + 1] = g; target[t + 2] = g
                             case 3:
-                                let index = Int(source[p])
+                                let index = small ? packed : Int(source[p])
                                 if index < paletteEntries, let palette {
                                     target[t] = palette[index * 3]
                                     target[t + 1] = palette[index * 3 + 1]

@@ -59,6 +59,29 @@ struct PNGDecoderTests {
         #expect(gray.pixels == stride(from: 0, to: grayAlpha.count, by: 2).flatMap { [grayAlpha[$0], grayAlpha[$0], grayAlpha[$0]] })
     }
 
+    @Test func unpacksOneTwoAndFourBitGrayAndPalettes() throws {
+        // 4-bit palette, 5 pixels per row (the last byte half used), as PIL writes palettes of ≤ 16 colours.
+        let palette: [UInt8] = (0..<16).flatMap { (entry: Int) -> [UInt8] in [UInt8(entry * 16), UInt8(255 - entry * 16), UInt8(entry)] }
+        let width = 5, height = 4
+        let indices = (0..<(width * height)).map { ($0 * 5 + $0 / width) % 16 }
+        var packed: [UInt8] = []
+        for y in 0..<height {
+            for pair in stride(from: 0, to: width, by: 2) {
+                let low = pair + 1 < width ? indices[y * width + pair + 1] : 0
+                packed.append(UInt8(indices[y * width + pair] << 4 | low))
+            }
+        }
+        let png = HandPNG.file(width: width, height: height, colorType: 3, depth: 4, bpp: 1, samples: packed,
+                               before: [HandPNG.chunk("PLTE", palette)], packedRowBytes: 3)
+        #expect(try PNGDecoder.decode(png).pixels == indices.flatMap { Array(palette[($0 * 3)..<($0 * 3 + 3)]) })
+
+        // 1-bit gray: 0b1010_0110 0b1xxx_xxxx is a 9-pixel row; 2-bit gray 0b00_01_10_11 is 0, 85, 170, 255.
+        let bits = HandPNG.file(width: 9, height: 1, colorType: 0, depth: 1, bpp: 1, samples: [0b1010_0110, 0b1000_0000], packedRowBytes: 2)
+        #expect(try PNGDecoder.decode(bits).pixels == [255, 0, 255, 0, 0, 255, 255, 0, 255].flatMap { [$0, $0, $0] })
+        let twoBit = HandPNG.file(width: 4, height: 1, colorType: 0, depth: 2, bpp: 1, samples: [0b00_01_10_11], packedRowBytes: 1)
+        #expect(try PNGDecoder.decode(twoBit).pixels == [0, 85, 170, 255].flatMap { [$0, $0, $0] })
+    }
+
     @Test func keepsTheHighByteOfSixteenBitSamples() throws {
         var noise = Noise(seed: 8)
         let width = 5, height = 6
@@ -88,8 +111,6 @@ struct PNGDecoderTests {
         #expect(try failure(zero).code == .corrupt)
         let badDepth = HandPNG.file(width: 1, height: 1, colorType: 2, depth: 4, bpp: 3, samples: [1, 2, 3])
         #expect(try failure(badDepth).message.contains("does not allow"))
-        let lowDepth = HandPNG.file(width: 1, height: 1, colorType: 0, depth: 4, bpp: 1, samples: [0])
-        #expect(try failure(lowDepth).message.contains("not supported"))
         let unknownCritical = PNGEncoder.signature + HandPNG.chunk("IHDR", [0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0])
             + HandPNG.chunk("ABCD", [1]) + HandPNG.chunk("IEND", [])
         #expect(try failure(unknownCritical).message.contains("critical"))
@@ -190,11 +211,11 @@ enum HandPNG {
     /// `samples` are the unfiltered bytes (bpp bytes per pixel); `rawAdjust` drops or adds filtered bytes.
     static func file(width: Int, height: Int, colorType: UInt8, depth: UInt8 = 8, interlace: UInt8 = 0, bpp: Int,
                      samples: [UInt8], before: [[UInt8]] = [], rawAdjust: Int = 0, idatSize: Int = 1 << 20,
-                     filterOverride: UInt8? = nil) -> [UInt8] {
+                     filterOverride: UInt8? = nil, packedRowBytes: Int? = nil) -> [UInt8] {
         let header = be(UInt32(width)) + be(UInt32(height)) + [depth, colorType, 0, 0, interlace]
         var out = PNGEncoder.signature + chunk("IHDR", header)
         for extra in before { out += extra }
-        let rowBytes = width * bpp
+        let rowBytes = packedRowBytes ?? width * bpp
         var raw: [UInt8] = []
         if rowBytes > 0 && samples.count == rowBytes * height {
             for y in 0..<height {
