@@ -35,7 +35,8 @@ public struct Preprocessing: Sendable, Equatable {
     /// Side the shorter edge is resized to before cropping.
     var resizeTarget: Int { Int(Double(size) / cropRatio) }
 
-    /// Reads, decodes (JPEG, EXIF orientation applied) and preprocesses an image file into [3, size, size].
+    /// Reads, decodes (PNG when the content starts with the PNG signature, else JPEG with EXIF orientation
+    /// applied) and preprocesses an image file into [3, size, size].
     public func tensor(contentsOf url: URL) throws -> [Float] {
         let name = url.lastPathComponent
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path),
@@ -46,7 +47,8 @@ public struct Preprocessing: Sendable, Equatable {
             throw InferenceError(.unreadableImage, "The image \(name) is larger than 100 MB.")
         }
         do {
-            return try tensor(jpeg: [UInt8](data))
+            let file = [UInt8](data)
+            return try PNGDecoder.looksLikePNG(file) ? tensor(png: file) : tensor(jpeg: file)
         } catch let error as InferenceError {
             throw InferenceError(error.code, "The image \(name) cannot be used: \(error.message)")
         }
@@ -74,6 +76,16 @@ public struct Preprocessing: Sendable, Equatable {
             }
             let border = (borderCrop + scale.rawValue - 1) / scale.rawValue
             return try tensor(rgb: image.pixels, width: image.width, height: image.height, borderCrop: border)
+        } catch let error as PhotoError {
+            throw InferenceError(.unreadableImage, error.message)
+        }
+    }
+
+    /// Decodes PNG bytes (alpha dropped; PNG has no EXIF orientation to apply) and preprocesses them.
+    public func tensor(png: [UInt8]) throws -> [Float] {
+        do {
+            let image = try PNGDecoder.decode(png)
+            return try tensor(rgb: image.pixels, width: image.width, height: image.height, borderCrop: borderCrop)
         } catch let error as PhotoError {
             throw InferenceError(.unreadableImage, error.message)
         }
