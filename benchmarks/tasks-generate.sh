@@ -30,7 +30,8 @@ VANTAGE_HOME=$(mktemp -d /tmp/vantage-tasks-bench.XXXXXX)
 chmod 755 "$VANTAGE_HOME"
 rows_file=$(mktemp /tmp/vantage-tasks-bench-rows.XXXXXX)
 cleanup() {
-  "$vantage" db stop >/dev/null 2>&1 || true
+  # db stop only stops the local cluster when VANTAGE_DATABASE_URL is unset or empty.
+  VANTAGE_DATABASE_URL= "$vantage" db stop >/dev/null 2>&1 || true
   rm -rf "$VANTAGE_HOME" "$rows_file"
 }
 trap cleanup EXIT
