@@ -15,7 +15,7 @@ mkdir -p "$out"
 maps=$(find .build/checkouts/swift-crypto/Sources/CCryptoBoringSSL* .build/checkouts/swift-crypto/Sources/CXKCP* \
             -name module.modulemap | sed 's/^/-Xcc -fmodule-map-file=/')
 common=(-swift-version 6 -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
-        -O -wmo -parse-as-library -I Sources/CExif -I Sources/CTurboJPEG -I "$build/Modules" -I "$out")
+        -O -wmo -parse-as-library -I Sources/CExif -I Sources/CTurboJPEG -I Sources/CZlib -I "$build/Modules" -I "$out")
 
 swiftc "${common[@]}" $maps -module-name Photo -emit-module -emit-module-path "$out/Photo.swiftmodule" \
     -c Sources/Photo/*.swift -o "$out/Photo.o"
@@ -25,6 +25,6 @@ crypto_objects=$(find "$build/Crypto.build" "$build/CryptoBoringWrapper.build" "
                       "$build/CCryptoBoringSSLShims.build" "$build/CXKCP.build" "$build/CXKCPShims.build" -name '*.o')
 swiftc "${common[@]}" $maps -module-name ValidateBenchmark benchmarks/ValidateBenchmark.swift \
     Sources/VantageTestSupport/PhotoFixtures.swift "$out/Photo.o" "$out/Validation.o" $crypto_objects \
-    -lexif -lturbojpeg -lstdc++ -o "$out/validate-benchmark"
+    -lexif -lturbojpeg -lz -lstdc++ -o "$out/validate-benchmark"
 
 exec "$out/validate-benchmark" "$@"

@@ -14,7 +14,7 @@ mkdir -p "$out/corpus" "$out/crashes"
 
 common=(-swift-version 6 -enable-upcoming-feature ExistentialAny -enable-upcoming-feature InternalImportsByDefault
         -sanitize=fuzzer,address -parse-as-library -O -gline-tables-only
-        -I Sources/CExif -I Sources/CTurboJPEG -I "$build/Modules" -I "$out")
+        -I Sources/CExif -I Sources/CTurboJPEG -I Sources/CZlib -I "$build/Modules" -I "$out")
 boring_maps=$(find .build/checkouts/swift-crypto/Sources/CCryptoBoringSSL* .build/checkouts/swift-crypto/Sources/CXKCP* -name module.modulemap | sed 's/^/-Xcc -fmodule-map-file=/')
 
 swiftc "${common[@]}" $boring_maps -wmo -module-name Photo -emit-module -emit-module-path "$out/Photo.swiftmodule" \
@@ -25,7 +25,7 @@ swiftc "${common[@]}" $boring_maps -wmo -module-name Validation -emit-module -em
 crypto_objects=$(find "$build/Crypto.build" "$build/CryptoBoringWrapper.build" "$build/CCryptoBoringSSL.build" \
                       "$build/CCryptoBoringSSLShims.build" "$build/CXKCP.build" "$build/CXKCPShims.build" -name '*.o')
 swiftc "${common[@]}" $boring_maps -module-name FuzzValidator fuzz/FuzzValidator.swift "$out/Photo.o" "$out/Validation.o" \
-    $crypto_objects -lexif -lturbojpeg -o "$out/fuzz-validator"
+    $crypto_objects -lexif -lturbojpeg -lz -o "$out/fuzz-validator"
 
 seeds=("$out/corpus")
 shared="${VANTAGE_SHARED_DATA:-$root/../shared/data}/exif-samples/jpg"
