@@ -139,22 +139,28 @@ private final class DeflateStream {
         raw.deallocate()
     }
 
-    /// Compresses all of `input` in one call into a buffer of zlib's worst-case size.
+    /// Compresses all of `input`, starting from zlib's worst-case size and growing the buffer when
+    /// zlib still asks for room (its bound undercounts stored blocks of tiny inputs: a 1×1 image at
+    /// level 0 did not fit).
     func compress(_ input: [UInt8]) throws -> [UInt8] {
-        let bound = Int(deflateBound(raw, uLong(input.count)))
-        var output = [UInt8](repeating: 0, count: bound)
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(raw, uLong(input.count))) + 64)
         var source = input
-        let status: Int32 = source.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                raw.pointee.next_in = inBuffer.baseAddress
-                raw.pointee.avail_in = uInt(inBuffer.count)
-                raw.pointee.next_out = outBuffer.baseAddress
-                raw.pointee.avail_out = uInt(outBuffer.count)
-                let status = CZlib.deflate(raw, Z_FINISH)
-                raw.pointee.next_in = nil
-                raw.pointee.next_out = nil
-                return status
+        var status: Int32 = Z_OK
+        source.withUnsafeMutableBufferPointer { inBuffer in
+            raw.pointee.next_in = inBuffer.baseAddress
+            raw.pointee.avail_in = uInt(inBuffer.count)
+            while status == Z_OK {
+                let written = Int(raw.pointee.total_out)
+                if written == output.count { output.append(contentsOf: [UInt8](repeating: 0, count: max(1024, output.count / 2))) }
+                status = output.withUnsafeMutableBufferPointer { outBuffer in
+                    raw.pointee.next_out = outBuffer.baseAddress! + written
+                    raw.pointee.avail_out = uInt(outBuffer.count - written)
+                    let status = CZlib.deflate(raw, Z_FINISH)
+                    raw.pointee.next_out = nil
+                    return status
+                }
             }
+            raw.pointee.next_in = nil
         }
         guard status == Z_STREAM_END else {
             throw PhotoError(.resources, "zlib could not compress the image (status \(status)).")

@@ -13,8 +13,6 @@ struct PNGDecoderTests {
                 : try PixelImage(width: width, height: height, channels: 3, pixels: (0..<(width * height * 3)).map { _ in noise.next() })
             let gray = try PixelImage(width: width, height: height, channels: 1, pixels: rgb.luma())
             for level in [0, 1, 6, 9] {
-                // PNGEncoder refuses 1×1 at level 0 (its deflateBound-sized buffer is too small there): not this reader's case.
-                if width * height == 1 && level == 0 { continue }
                 let decoded = try PNGDecoder.decode(try PNGEncoder.encode(rgb, level: level))
                 #expect(decoded == rgb, "RGB \(width)×\(height) level \(level)")
                 let decodedGray = try PNGDecoder.decode(try PNGEncoder.encode(gray, level: level))
