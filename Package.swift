@@ -6,6 +6,16 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+// The engine's own kernels (depthwise, epilogues, im2col) are SIMD code: on x86-64 they are compiled
+// for Haswell-class CPUs (AVX2, FMA; every x86 server since 2013), twice the vector width of the
+// baseline. Set VANTAGE_PORTABLE=1 when building for an older CPU.
+#if arch(x86_64)
+let inferenceSettings: [SwiftSetting] = swiftSettings
+    + (Context.environment["VANTAGE_PORTABLE"] == "1" ? [] : [.unsafeFlags(["-target-cpu", "haswell"])])
+#else
+let inferenceSettings: [SwiftSetting] = swiftSettings
+#endif
+
 let package = Package(
     name: "Vantage",
     platforms: [.macOS(.v15)],
@@ -51,7 +61,8 @@ let package = Package(
         // ONNX graphs on OpenBLAS, preprocessing.
         .target(
             name: "Inference",
-            dependencies: ["COpenBLAS", "Photo", .product(name: "SwiftProtobuf", package: "swift-protobuf")], swiftSettings: swiftSettings),
+            dependencies: ["COpenBLAS", "Photo", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: inferenceSettings),
         // PostgreSQL repositories, migrations, local cluster, blob store.
         .target(
             name: "Store",
