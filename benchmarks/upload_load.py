@@ -76,6 +76,15 @@ class Server:
             time.sleep(0.2)
         raise SystemExit("error: vantage serve did not become ready in 60 s.")
 
+    def cpu_seconds(self):
+        """User + system CPU the server has used so far."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
     def peak_rss_mb(self):
         try:
             with open(f"/proc/{self.process.pid}/status") as f:
@@ -316,18 +325,22 @@ def main():
             round_files = files[r * args.photos:(r + 1) * args.photos]
             validator_per_s = standalone_validator(round_files)
             results.clear()
+            server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
             start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
                 list(pool.map(run, all_jobs[r * args.photos:(r + 1) * args.photos]))
             elapsed = time.perf_counter() - start
+            server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
             latencies = sorted(x[3] for x in results if x[1] in (201, 422))
             errors += [x for x in results if x[1] != 201]
             uploads_per_s = len(latencies) / elapsed
             p50 = statistics.median(latencies) if latencies else float("nan")
             p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
-            figures.append((uploads_per_s, p50, p99, validator_per_s))
+            figures.append((uploads_per_s, p50, p99, validator_per_s, server_cpu / args.photos * 1000, client_cpu / args.photos * 1000))
             print(f"round {r + 1}: uploads {uploads_per_s:.1f}/s (p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms), "
-                  f"validator alone {validator_per_s:.1f} photos/s, ratio {uploads_per_s / validator_per_s:.2f}", flush=True)
+                  f"validator alone {validator_per_s:.1f} photos/s, ratio {uploads_per_s / validator_per_s:.2f}; "
+                  f"CPU per upload: server {server_cpu / args.photos * 1000:.1f} ms, this client {client_cpu / args.photos * 1000:.1f} ms",
+                  flush=True)
         rss = server.peak_rss_mb()
         server.stop()
 
@@ -339,6 +352,8 @@ def main():
             "server_peak_rss_mb": round(rss, 1), "errors": len(errors),
             "validator_photos_per_s": round(med([f[3] for f in figures]), 2),
             "ratio_uploads_to_validator": round(med([f[0] / f[3] for f in figures]), 3),
+            "server_cpu_ms_per_upload": round(med([f[4] for f in figures]), 1),
+            "client_cpu_ms_per_upload": round(med([f[5] for f in figures]), 1),
         }))
         if errors:
             print("first error:", errors[0][1], errors[0][2][:200], file=sys.stderr)
