@@ -61,7 +61,10 @@ let package = Package(
         // ONNX graphs on OpenBLAS, preprocessing.
         .target(
             name: "Inference",
-            dependencies: ["COpenBLAS", "Photo", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "COpenBLAS", "Photo", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: inferenceSettings),
         // PostgreSQL repositories, migrations, local cluster, blob store.
         .target(

@@ -63,7 +63,7 @@ public struct ModelCatalog: Sendable {
         guard let data = try? Data(contentsOf: url, options: .mappedIfSafe) else {
             throw InferenceError(.modelUnavailable, "The model file \(url.path) cannot be read.")
         }
-        let digest = data.withUnsafeBytes { SHA256.hex($0) }
+        let digest = data.withUnsafeBytes { ModelDigest.hex($0) }
         guard digest == manifest.onnxSHA256.lowercased() else {
             throw InferenceError(.modelUnavailable, "The model file \(manifest.onnxFile) does not match its manifest's SHA-256: prepare it again.")
         }

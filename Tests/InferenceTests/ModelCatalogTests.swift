@@ -7,9 +7,9 @@ import VantageTestSupport
 struct ModelCatalogTests {
     @Test("SHA-256 matches the FIPS test vectors")
     func sha256() {
-        #expect(Data("abc".utf8).withUnsafeBytes { SHA256.hex($0) } == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Data("abc".utf8).withUnsafeBytes { ModelDigest.hex($0) } == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         let long = Data(String(repeating: "a", count: 1000).utf8)
-        #expect(long.withUnsafeBytes { SHA256.hex($0) } == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        #expect(long.withUnsafeBytes { ModelDigest.hex($0) } == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
 
     /// A catalog folder whose "efficientnet-lite0" is a tiny test graph.
@@ -17,7 +17,7 @@ struct ModelCatalogTests {
         let folder = try Fixtures.temporaryFolder()
         let graph = try Data(contentsOf: TestModels.url("conv_basic.onnx"))
         try graph.write(to: folder.appendingPathComponent("efficientnet-lite0.onnx"))
-        let digest = sha ?? graph.withUnsafeBytes { SHA256.hex($0) }
+        let digest = sha ?? graph.withUnsafeBytes { ModelDigest.hex($0) }
         let manifest = """
             {"name": "efficientnet-lite0", "onnx_file": "efficientnet-lite0.onnx", "onnx_sha256": "\(digest)",
              "input_name": "x", "output_name": "y", "input_size": \(inputSize), "crop_ratio": 0.875,
