@@ -135,7 +135,10 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "VantageTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "VantageTestSupport", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "Store", "VantageTestSupport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "VantageTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
