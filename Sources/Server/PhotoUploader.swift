@@ -55,12 +55,11 @@ struct PhotoUploader: Sendable {
         guard task.workerID == upload.worker.id else {
             throw APIError(.forbidden, "not_your_task", "Task \(upload.taskID) belongs to another worker.")
         }
-        if let key = upload.idempotencyKey,
-           let first = try await deadline.run({ try await repository.replay(workerID: upload.worker.id, idempotencyKey: key) }) {
-            return Answer(first)
-        }
         let uploadSHA = Data(SHA256.hash(data: upload.bytes))
-        if let first = try await deadline.run({ try await repository.replay(taskID: task.id, uploadSHA256: uploadSHA) }) {
+        if let first = try await deadline.run({
+            try await repository.replay(
+                workerID: upload.worker.id, idempotencyKey: upload.idempotencyKey, taskID: task.id, uploadSHA256: uploadSHA)
+        }) {
             return Answer(first)
         }
         try Self.checkOpen(task)
@@ -81,16 +80,17 @@ struct PhotoUploader: Sendable {
 
         var blobSHA: Data?
         if report.verdict != .rejected {
-            let stored: [UInt8]
+            let prepared: PreparedPhoto
             do {
-                stored = try PreparedPhoto(jpeg: bytes).bytes
+                prepared = try PreparedPhoto(jpeg: bytes)
             } catch {
                 throw APIError(.unprocessableContent, "cannot_store", "The photo passed the checks but cannot be made upright losslessly.")
             }
             let blobs = self.blobs
-            // fsync blocks: NIO's thread pool, not a cooperative thread.
-            let key = try await NIOThreadPool.singleton.runIfActive { try blobs.put(Data(stored)) }
-            blobSHA = Data(hex: key)
+            // fsync blocks: NIO's thread pool, not a cooperative thread. The blob key is the digest
+            // PreparedPhoto already computed.
+            try await NIOThreadPool.singleton.runIfActive { try blobs.put(prepared.bytes, sha256: prepared.sha256) }
+            blobSHA = Data(prepared.sha256)
         }
         let record = NewPhoto(
             taskID: task.id, workerID: upload.worker.id, classID: chosen, verdict: verdict,
@@ -144,18 +144,5 @@ struct PhotoUploader: Sendable {
         object["has_gps"] = exif.hasGPS ? "true" : "false"
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension Data {
-    init(hex: String) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hex.count / 2)
-        var index = hex.startIndex
-        while index < hex.endIndex, let next = hex.index(index, offsetBy: 2, limitedBy: hex.endIndex) {
-            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
-            index = next
-        }
-        self.init(bytes)
     }
 }
