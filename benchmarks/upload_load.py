@@ -107,6 +107,38 @@ class Server:
                 self.kill()
 
 
+def cluster_cpu_seconds(home):
+    """User + system CPU of the local PostgreSQL cluster: the postmaster, its live children and
+    the children it has reaped."""
+    try:
+        with open(os.path.join(home, "postgres", "data", "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+    except (OSError, ValueError):
+        return float("nan")
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(pid) == postmaster:
+            total += sum(int(x) for x in fields[11:15])  # utime, stime, cutime, cstime
+        elif int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds():
+    """CPU seconds all cores spent not idle (incl. kernel threads such as writeback), from /proc/stat."""
+    with open("/proc/stat") as f:
+        values = [int(x) for x in f.readline().split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def psql(url, sql):
     return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-tAq", "-c", sql],
                           check=True, capture_output=True, text=True).stdout.strip()
@@ -163,6 +195,8 @@ def main():
     parser.add_argument("--crash", action="store_true", help="SIGKILL the server mid-load and check consistency")
     parser.add_argument("--db-restart", action="store_true", help="restart PostgreSQL mid-load: expect 503s, then recovery")
     parser.add_argument("--sigterm", action="store_true", help="SIGTERM the server mid-load: in-flight uploads finish, then it exits 0")
+    parser.add_argument("--statements", action="store_true",
+                        help="diagnostic: load pg_stat_statements and print the statements by PostgreSQL time per upload")
     args = parser.parse_args()
     if not os.access(args.vantage, os.X_OK):
         raise SystemExit(f"error: {args.vantage} is not built (swift build -c release --scratch-path .build-release).")
@@ -190,6 +224,12 @@ def main():
         print(f"  median size {statistics.median(sizes) / 1e6:.1f} MB")
 
         url, pairs = seed_world(args.vantage, env, args.photos * rounds, args.clients)
+        if args.statements:
+            with open(os.path.join(home, "postgres", "data", "postgresql.conf"), "a") as conf:
+                conf.write("\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\npg_stat_statements.track_planning = on\n")
+            subprocess.run([args.vantage, "db", "stop"], env=env, check=True, capture_output=True)
+            subprocess.run([args.vantage, "db", "start"], env=env, check=True, capture_output=True)
+            psql(url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset();")
         server.start()
         bodies = [open(p, "rb").read() for p in files]
         all_jobs = [(task_id, token, body) for (task_id, token), body in zip(pairs, bodies)]
@@ -326,23 +366,34 @@ def main():
             validator_per_s = standalone_validator(round_files)
             results.clear()
             server_cpu, client_cpu = server.cpu_seconds(), time.process_time()
+            database_cpu, machine_cpu = cluster_cpu_seconds(home), machine_busy_seconds()
             start = time.perf_counter()
             with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
                 list(pool.map(run, all_jobs[r * args.photos:(r + 1) * args.photos]))
             elapsed = time.perf_counter() - start
             server_cpu, client_cpu = server.cpu_seconds() - server_cpu, time.process_time() - client_cpu
+            database_cpu, machine_cpu = cluster_cpu_seconds(home) - database_cpu, machine_busy_seconds() - machine_cpu
             latencies = sorted(x[3] for x in results if x[1] in (201, 422))
             errors += [x for x in results if x[1] != 201]
             uploads_per_s = len(latencies) / elapsed
             p50 = statistics.median(latencies) if latencies else float("nan")
             p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
-            figures.append((uploads_per_s, p50, p99, validator_per_s, server_cpu / args.photos * 1000, client_cpu / args.photos * 1000))
+            per_upload = lambda seconds: seconds / args.photos * 1000
+            figures.append((uploads_per_s, p50, p99, validator_per_s, per_upload(server_cpu), per_upload(client_cpu),
+                            per_upload(database_cpu), per_upload(machine_cpu)))
             print(f"round {r + 1}: uploads {uploads_per_s:.1f}/s (p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms), "
                   f"validator alone {validator_per_s:.1f} photos/s, ratio {uploads_per_s / validator_per_s:.2f}; "
-                  f"CPU per upload: server {server_cpu / args.photos * 1000:.1f} ms, this client {client_cpu / args.photos * 1000:.1f} ms",
+                  f"CPU per upload: server {per_upload(server_cpu):.1f} ms, PostgreSQL {per_upload(database_cpu):.1f} ms, "
+                  f"this client {per_upload(client_cpu):.1f} ms, whole machine {per_upload(machine_cpu):.1f} ms",
                   flush=True)
         rss = server.peak_rss_mb()
         server.stop()
+        if args.statements:
+            uploads = len(all_jobs)
+            print(psql(url, f"""SELECT round((total_plan_time + total_exec_time)::numeric / {uploads}, 3) || ' ms/upload (plan '
+                                  || round(total_plan_time::numeric / {uploads}, 3) || ')  '
+                                  || calls || ' calls  ' || regexp_replace(left(query, 110), '\\s+', ' ', 'g')
+                                FROM pg_stat_statements ORDER BY total_plan_time + total_exec_time DESC LIMIT 25"""))
 
         med = lambda values: statistics.median(values)
         print(json.dumps({
@@ -354,6 +405,8 @@ def main():
             "ratio_uploads_to_validator": round(med([f[0] / f[3] for f in figures]), 3),
             "server_cpu_ms_per_upload": round(med([f[4] for f in figures]), 1),
             "client_cpu_ms_per_upload": round(med([f[5] for f in figures]), 1),
+            "postgres_cpu_ms_per_upload": round(med([f[6] for f in figures]), 1),
+            "machine_cpu_ms_per_upload": round(med([f[7] for f in figures]), 1),
         }))
         if errors:
             print("first error:", errors[0][1], errors[0][2][:200], file=sys.stderr)
