@@ -28,7 +28,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def phone_jpeg(seed, width, height, when):
+def phone_jpeg(seed, width, height, when, orientation=1):
     """A textured synthetic scene with phone-like EXIF (Make, Model, DateTimeOriginal)."""
     rng = random.Random(seed)
     small = Image.new("RGB", (width // 8, height // 8), (rng.randrange(60, 200),) * 3)
@@ -44,7 +44,7 @@ def phone_jpeg(seed, width, height, when):
     exif = Image.Exif()
     exif[0x010F] = "Google"          # Make
     exif[0x0110] = "Pixel 8"         # Model
-    exif[0x0112] = 1                 # Orientation
+    exif[0x0112] = orientation       # Orientation (6: a phone held upright; the server rotates it losslessly)
     ifd = exif.get_ifd(0x8769)
     ifd[0x9003] = time.strftime("%Y:%m:%d %H:%M:%S", time.gmtime(when))  # DateTimeOriginal
     ifd[0x9011] = "+00:00"           # OffsetTimeOriginal
@@ -195,6 +195,8 @@ def main():
     parser.add_argument("--crash", action="store_true", help="SIGKILL the server mid-load and check consistency")
     parser.add_argument("--db-restart", action="store_true", help="restart PostgreSQL mid-load: expect 503s, then recovery")
     parser.add_argument("--sigterm", action="store_true", help="SIGTERM the server mid-load: in-flight uploads finish, then it exits 0")
+    parser.add_argument("--orientation", type=int, default=1, choices=range(1, 9),
+                        help="EXIF orientation of the photos (6 = phone held upright, stored rotated losslessly)")
     parser.add_argument("--statements", action="store_true",
                         help="diagnostic: load pg_stat_statements and print the statements by PostgreSQL time per upload")
     args = parser.parse_args()
@@ -210,7 +212,7 @@ def main():
     server = Server(args.vantage, env, port, log)
     try:
         rounds = 1 if (args.crash or args.db_restart or args.sigterm) else max(1, args.rounds)
-        print(f"generating {args.photos * rounds} distinct {args.width}x{args.height} JPEGs ...", flush=True)
+        print(f"generating {args.photos * rounds} distinct {args.width}x{args.height} JPEGs (EXIF orientation {args.orientation}) ...", flush=True)
         now = time.time()
         photos_dir = os.path.join(home, "photos")
         os.makedirs(photos_dir)
@@ -218,7 +220,7 @@ def main():
         for i in range(args.photos * rounds):
             path = os.path.join(photos_dir, f"p{i:04d}.jpg")
             with open(path, "wb") as f:
-                f.write(phone_jpeg(i, args.width, args.height, now - 60))
+                f.write(phone_jpeg(i, args.width, args.height, now - 60, args.orientation))
             files.append(path)
         sizes = [os.path.getsize(p) for p in files]
         print(f"  median size {statistics.median(sizes) / 1e6:.1f} MB")
