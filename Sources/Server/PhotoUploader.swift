@@ -89,7 +89,7 @@ struct PhotoUploader: Sendable {
             let blobs = self.blobs
             // fsync blocks: NIO's thread pool, not a cooperative thread. The blob key is the digest
             // PreparedPhoto already computed.
-            try await NIOThreadPool.singleton.runIfActive { try blobs.put(prepared.bytes, sha256: prepared.sha256) }
+            _ = try await NIOThreadPool.singleton.runIfActive { try blobs.put(prepared.bytes, sha256: prepared.sha256) }
             blobSHA = Data(prepared.sha256)
         }
         let record = NewPhoto(

@@ -96,10 +96,10 @@ enum UploadStatements {
         var taskID: Int64
         var uploadSHA256: Data
 
-        func makeBindings() throws -> PostgresBindings {
+        func makeBindings() -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 4)
             bindings.append(Int32(workerID))
-            try bindings.append(idempotencyKey)
+            bindings.append(idempotencyKey)
             bindings.append(taskID)
             bindings.append(ByteBuffer(bytes: uploadSHA256))
             return bindings
@@ -205,7 +205,7 @@ enum UploadStatements {
         var reviewStatus: String
         var now: Date
 
-        func makeBindings() throws -> PostgresBindings {
+        func makeBindings() -> PostgresBindings {
             var bindings = PostgresBindings(capacity: 21)
             bindings.append(publicID)
             bindings.append(photo.taskID)
@@ -214,16 +214,16 @@ enum UploadStatements {
             bindings.append(photo.verdict)
             bindings.append(reviewStatus)
             bindings.append(ByteBuffer(bytes: photo.uploadSHA256))
-            try bindings.append(photo.blobSHA256.map { ByteBuffer(bytes: $0) })
+            bindings.append(photo.blobSHA256.map { ByteBuffer(bytes: $0) })
             bindings.append(Int64(photo.byteSize))
-            try bindings.append(photo.width.map(Int32.init))
-            try bindings.append(photo.height.map(Int32.init))
-            try bindings.append(photo.phash)
-            try bindings.append(photo.devicePitch.map(Float.init))
-            try bindings.append(photo.deviceRoll.map(Float.init))
-            try bindings.append(photo.capturedAt)
+            bindings.append(photo.width.map(Int32.init))
+            bindings.append(photo.height.map(Int32.init))
+            bindings.append(photo.phash)
+            bindings.append(photo.devicePitch.map(Float.init))
+            bindings.append(photo.deviceRoll.map(Float.init))
+            bindings.append(photo.capturedAt)
             bindings.append(now)
-            try bindings.append(photo.idempotencyKey)
+            bindings.append(photo.idempotencyKey)
             bindings.append(photo.exifJSON)
             bindings.append(photo.reasons.map(\.code))
             bindings.append(photo.reasons.map(\.severity))
