@@ -53,6 +53,15 @@ public final class Network: Sendable {
         }
     }
 
+    /// Already compiled steps, for graphs built in code (tests of the planner).
+    init(steps: [Step], constants: [String: ConstantTensor], inputName: String, inputShape: [Int?], outputName: String) {
+        self.steps = steps
+        self.constants = constants
+        self.inputName = inputName
+        self.inputShape = inputShape
+        self.outputName = outputName
+    }
+
     /// Plans shapes and buffers for `batch` images, run with `threads` threads.
     public func makeSession(batch: Int, threads: Int = 1) throws -> InferenceSession {
         try InferenceSession(network: self, batch: batch, threads: threads)
