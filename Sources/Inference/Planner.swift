@@ -295,7 +295,7 @@ struct Planner {
             values[output] = out
             scratchSize = max(scratchSize, Convolution.scratchCount(layer, g))
             flops += 2 * Double(g.batch * g.outHeight * g.outWidth * layer.outChannels) * Double(layer.kernel.h * layer.kernel.w * layer.inChannels / layer.groups)
-            let weights = layer.rearranged(), bias = layer.bias
+            let weights = layer.kernelWeights, bias = layer.bias
             let needsScratch = Convolution.scratchCount(layer, g) > 0
             let xs = x.storage, scratchID = scratchStorage
             add(reads: [xs], writes: [out.storage]) { resolve in
