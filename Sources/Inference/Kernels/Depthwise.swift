@@ -19,7 +19,7 @@ enum Depthwise {
         let input = SendableConstPointer(input)
         let output = SendablePointer(output)
         let channels = g.inChannels
-        // Output columns whose every horizontal tap is inside the image: they take the blocked path.
+        // Output columns whose every horizontal tap is inside the row.
         let interior = interiorColumns(g)
         Parallel.forEach(g.batch * g.outHeight, threads: threads) { rows in
             for rowIndex in rows {
@@ -31,24 +31,21 @@ enum Depthwise {
                 let image = input.pointer + n * g.height * g.width * channels
                 let row = output.pointer + rowIndex * g.outWidth * channels
                 let kys = kyStart..<max(kyStart, kyEnd)
-                guard g.outWidth >= 4 && channels % 8 == 0 else {
-                    for ox in 0..<g.outWidth {
-                        pixel(g, image: image, row: row, ox: ox, iy0: iy0, ky: kys, weights: weights.pointer, bias: bias.pointer, act)
-                    }
-                    continue
+                // Border pixels (and rows too narrow for a block) take the per-pixel path with clipped taps;
+                // the interior runs in blocks of four, the last block overlapping the previous one (those
+                // pixels are computed twice, identically).
+                let blocked = interior.count >= 4 && channels % 8 == 0 ? interior : interior.lowerBound..<interior.lowerBound
+                for ox in 0..<blocked.lowerBound {
+                    pixel(g, image: image, row: row, ox: ox, iy0: iy0, ky: kys, weights: weights.pointer, bias: bias.pointer, act)
                 }
-                var ox = 0
-                while ox < g.outWidth {
-                    // The last block may overlap the previous one: those pixels are computed twice, identically.
-                    let start = min(ox, g.outWidth - 4)
-                    if interior.contains(start) && start + 4 <= interior.upperBound {
-                        blocked4(g, image: image, row: row, ox: start, iy0: iy0, ky: kys, weights: weights.pointer,
-                                 bias: bias.pointer, act, InteriorTaps.self)
-                    } else {
-                        blocked4(g, image: image, row: row, ox: start, iy0: iy0, ky: kys, weights: weights.pointer,
-                                 bias: bias.pointer, act, CheckedTaps.self)
-                    }
+                var ox = blocked.lowerBound
+                while ox < blocked.upperBound {
+                    let start = min(ox, blocked.upperBound - 4)
+                    blocked4(g, image: image, row: row, ox: start, iy0: iy0, ky: kys, weights: weights.pointer, bias: bias.pointer, act)
                     ox = start + 4
+                }
+                for ox in blocked.upperBound..<g.outWidth {
+                    pixel(g, image: image, row: row, ox: ox, iy0: iy0, ky: kys, weights: weights.pointer, bias: bias.pointer, act)
                 }
             }
         }
@@ -65,44 +62,36 @@ enum Depthwise {
         return first < end ? first..<end : 0..<0
     }
 
-    /// Four horizontally adjacent output pixels: each weight vector is loaded once for the four, and the
-    /// products are fused multiply-adds. With `CheckedTaps`, horizontal taps outside the row
-    /// read zeros (the padding); `InteriorTaps` skips the test where every tap is inside.
+    /// Four horizontally adjacent output pixels whose horizontal taps are all inside the row: each weight
+    /// vector is loaded once for the four, and the products are fused multiply-adds.
     @inline(__always)
-    private static func blocked4<A: ActivationKernel, T: TapBounds>(
+    private static func blocked4<A: ActivationKernel>(
         _ g: SpatialGeometry, image: UnsafePointer<Float>, row: UnsafeMutablePointer<Float>, ox: Int, iy0: Int, ky kys: Range<Int>,
-        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, _ act: A, _ bounds: T.Type
+        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, _ act: A
     ) {
         let channels = g.inChannels
         let step = g.strides.w &* channels
         let tapStep = g.dilations.w &* channels
         let kw = g.kernel.w
         let ix0 = ox &* g.strides.w &- g.padLeft
-        let width = UInt(bitPattern: g.width)
-        // Tap kx of pixel j reads input column ix0 + j * stride + kx * dilation.
-        @inline(__always) func inside(_ j: Int, _ kx: Int) -> Bool {
-            !T.checked || UInt(bitPattern: ix0 &+ j &* g.strides.w &+ kx &* g.dilations.w) < width
-        }
         let out = row + (ox &* channels)
         var c = 0
         while c &+ 16 <= channels {
             let b = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD16<Float>.self)
             var a0 = b, a1 = b, a2 = b, a3 = b
             for ky in kys {
-                // Out-of-row taps load column 0 of the row (always readable) and multiply it by a zero weight.
-                let start = image + ((iy0 &+ ky &* g.dilations.h) &* g.width &* channels &+ c)
-                var x = start + ix0 &* channels
+                var x = image + (((iy0 &+ ky &* g.dilations.h) &* g.width &+ ix0) &* channels &+ c)
                 var w = weights + (ky &* kw &* channels &+ c)
-                for kx in 0..<kw {
+                for _ in 0..<kw {
                     let wv = UnsafeRawPointer(w).loadUnaligned(as: SIMD16<Float>.self)
-                    let x0 = UnsafeRawPointer(inside(0, kx) ? x : start).loadUnaligned(as: SIMD16<Float>.self)
-                    let x1 = UnsafeRawPointer(inside(1, kx) ? x + step : start).loadUnaligned(as: SIMD16<Float>.self)
-                    let x2 = UnsafeRawPointer(inside(2, kx) ? x + 2 &* step : start).loadUnaligned(as: SIMD16<Float>.self)
-                    let x3 = UnsafeRawPointer(inside(3, kx) ? x + 3 &* step : start).loadUnaligned(as: SIMD16<Float>.self)
-                    a0 = a0.addingProduct(x0, T.checked && !inside(0, kx) ? .zero : wv)
-                    a1 = a1.addingProduct(x1, T.checked && !inside(1, kx) ? .zero : wv)
-                    a2 = a2.addingProduct(x2, T.checked && !inside(2, kx) ? .zero : wv)
-                    a3 = a3.addingProduct(x3, T.checked && !inside(3, kx) ? .zero : wv)
+                    let x0 = UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
+                    let x1 = UnsafeRawPointer(x + step).loadUnaligned(as: SIMD16<Float>.self)
+                    let x2 = UnsafeRawPointer(x + 2 &* step).loadUnaligned(as: SIMD16<Float>.self)
+                    let x3 = UnsafeRawPointer(x + 3 &* step).loadUnaligned(as: SIMD16<Float>.self)
+                    a0 = a0.addingProduct(x0, wv)
+                    a1 = a1.addingProduct(x1, wv)
+                    a2 = a2.addingProduct(x2, wv)
+                    a3 = a3.addingProduct(x3, wv)
                     x += tapStep
                     w += channels
                 }
@@ -117,20 +106,18 @@ enum Depthwise {
             let b = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD8<Float>.self)
             var a0 = b, a1 = b, a2 = b, a3 = b
             for ky in kys {
-                // Out-of-row taps load column 0 of the row (always readable) and multiply it by a zero weight.
-                let start = image + ((iy0 &+ ky &* g.dilations.h) &* g.width &* channels &+ c)
-                var x = start + ix0 &* channels
+                var x = image + (((iy0 &+ ky &* g.dilations.h) &* g.width &+ ix0) &* channels &+ c)
                 var w = weights + (ky &* kw &* channels &+ c)
-                for kx in 0..<kw {
+                for _ in 0..<kw {
                     let wv = UnsafeRawPointer(w).loadUnaligned(as: SIMD8<Float>.self)
-                    let x0 = UnsafeRawPointer(inside(0, kx) ? x : start).loadUnaligned(as: SIMD8<Float>.self)
-                    let x1 = UnsafeRawPointer(inside(1, kx) ? x + step : start).loadUnaligned(as: SIMD8<Float>.self)
-                    let x2 = UnsafeRawPointer(inside(2, kx) ? x + 2 &* step : start).loadUnaligned(as: SIMD8<Float>.self)
-                    let x3 = UnsafeRawPointer(inside(3, kx) ? x + 3 &* step : start).loadUnaligned(as: SIMD8<Float>.self)
-                    a0 = a0.addingProduct(x0, T.checked && !inside(0, kx) ? .zero : wv)
-                    a1 = a1.addingProduct(x1, T.checked && !inside(1, kx) ? .zero : wv)
-                    a2 = a2.addingProduct(x2, T.checked && !inside(2, kx) ? .zero : wv)
-                    a3 = a3.addingProduct(x3, T.checked && !inside(3, kx) ? .zero : wv)
+                    let x0 = UnsafeRawPointer(x).loadUnaligned(as: SIMD8<Float>.self)
+                    let x1 = UnsafeRawPointer(x + step).loadUnaligned(as: SIMD8<Float>.self)
+                    let x2 = UnsafeRawPointer(x + 2 &* step).loadUnaligned(as: SIMD8<Float>.self)
+                    let x3 = UnsafeRawPointer(x + 3 &* step).loadUnaligned(as: SIMD8<Float>.self)
+                    a0 = a0.addingProduct(x0, wv)
+                    a1 = a1.addingProduct(x1, wv)
+                    a2 = a2.addingProduct(x2, wv)
+                    a3 = a3.addingProduct(x3, wv)
                     x += tapStep
                     w += channels
                 }
@@ -199,16 +186,3 @@ enum Depthwise {
     }
 }
 
-/// Whether a depthwise block tests its horizontal taps against the row (a type, so each case is its own
-/// specialisation without the test in the inner loop).
-protocol TapBounds {
-    static var checked: Bool { get }
-}
-
-enum InteriorTaps: TapBounds {
-    static var checked: Bool { false }
-}
-
-enum CheckedTaps: TapBounds {
-    static var checked: Bool { true }
-}
