@@ -34,8 +34,8 @@ public final class InferenceSession {
     }
 
     /// Images per mini-batch in image-parallel runs. On EfficientNet-Lite0 (batch 32, 2 threads) one
-    /// image's largest activation (112×112×96, 4.8 MB) already exceeds L2, and mini-batches of 2 and 4
-    /// measured no faster than 1 (medians 45.5, 44.3 vs 47.0 images/s, loaded machine), so the
+    /// image's largest activation (112×112×96, 4.8 MB) already exceeds L2, and larger mini-batches were
+    /// slower (same run, medians of 3: 1 image 94.7, 2 images 85.4, 4 images 77.9 images/s), so the
     /// smallest unit wins: least memory, and the batch divides evenly over the threads.
     static let defaultMiniBatch = 1
 
