@@ -160,19 +160,19 @@ public struct Evaluator: Sendable {
         reporter?.update(done: progress.done, total: progress.total, force: true)
         var evaluated = 0, claimed = 0
         var unreadable: [String] = []
-        // Claims a chunk and preprocesses it; called while the previous chunk is inferred, so decoding
-        // overlaps inference (two leases are held for that moment).
-        func claimAndPrepare() async throws -> Claimed? {
+        // Claims the next chunk; called while the previous chunk is evaluated, so the database round trip
+        // overlaps decoding and inference (two leases are held for that moment).
+        func claimNext() async throws -> Claimed? {
             if let limit = options.maximumChunks, claimed >= limit { return nil }
             guard let chunk = try await evaluations.claimChunk(runID: runID, worker: worker, lease: options.lease) else { return nil }
             guard let runner = runners[chunk.model], chunk.firstImage >= 0, chunk.lastImage < files.count else {
                 throw EvaluationError(.invalidArgument, "Run \(runID) holds work this evaluator cannot do (model \(chunk.model)); it was registered with other parameters.")
             }
             claimed += 1
-            return Claimed(chunk: chunk, runner: runner, prepared: await runner.prepare(Array(files[chunk.firstImage...chunk.lastImage])))
+            return Claimed(chunk: chunk, runner: runner, files: Array(files[chunk.firstImage...chunk.lastImage]))
         }
         while true {
-            var current = try await claimAndPrepare()
+            var current = try await claimNext()
             if current == nil {
                 if let limit = options.maximumChunks, claimed >= limit { break }
                 progress = try await evaluations.progress(runID: runID)
@@ -182,23 +182,33 @@ public struct Evaluator: Sendable {
                 reporter?.update(done: progress.done, total: progress.total)
                 continue
             }
-            while let work = current {
-                async let inferred = work.runner.infer(work.prepared)
-                let next = try await claimAndPrepare()
-                let logits = try await inferred
-                unreadable += work.prepared.failures
-                var predictions: [PredictionRecord] = []
-                for (offset, values) in logits.enumerated() {
-                    guard let values else { continue }
-                    let top = TopPredictions(logits: values, catalog: labels)
-                    predictions.append(PredictionRecord(imageID: work.chunk.firstImage + offset, model: work.chunk.model, topImageNet: top.imagenet,
-                                                        topScores: top.scores, topOverlap: top.overlap, topOverlapScores: top.overlapScores))
+            // Each chunk's results are stored while the next chunk is decoded and inferred, so the cores
+            // do not wait for the database.
+            var finished: (work: Claimed, result: ModelRunner.Outcome)?
+            while current != nil || finished != nil {
+                let work = current
+                async let outcome = Self.evaluate(work)
+                if case let (done, result)? = finished {
+                    unreadable += result.failures
+                    var predictions: [PredictionRecord] = []
+                    for (offset, values) in result.logits.enumerated() {
+                        guard let values else { continue }
+                        let top = TopPredictions(logits: values, catalog: labels)
+                        predictions.append(PredictionRecord(imageID: done.chunk.firstImage + offset, model: done.chunk.model, topImageNet: top.imagenet,
+                                                            topScores: top.scores, topOverlap: top.overlap, topOverlapScores: top.overlapScores))
+                    }
+                    _ = try await evaluations.completeChunk(done.chunk, worker: worker, predictions: predictions)
+                    evaluated += 1
+                    if reporter != nil {
+                        progress = try await evaluations.progress(runID: runID)
+                        reporter?.update(done: progress.done, total: progress.total)
+                    }
                 }
-                _ = try await evaluations.completeChunk(work.chunk, worker: worker, predictions: predictions)
-                evaluated += 1
-                if reporter != nil {
-                    progress = try await evaluations.progress(runID: runID)
-                    reporter?.update(done: progress.done, total: progress.total)
+                let next = work == nil ? nil : try await claimNext()
+                if let work, let result = try await outcome {
+                    finished = (work, result)
+                } else {
+                    finished = nil
                 }
                 current = next
             }
@@ -215,11 +225,17 @@ public struct Evaluator: Sendable {
                       unreadable: unreadable, summaries: summaries)
     }
 
-    /// A claimed chunk with its preprocessed input.
+    /// Decodes and infers a claimed chunk; nil for none.
+    static func evaluate(_ work: Claimed?) async throws -> ModelRunner.Outcome? {
+        guard let work else { return nil }
+        return try await work.runner.evaluate(work.files)
+    }
+
+    /// A claimed chunk with its files.
     struct Claimed: Sendable {
         var chunk: EvaluationChunk
         var runner: ModelRunner
-        var prepared: ModelRunner.Prepared
+        var files: [URL]
     }
 
     /// "all" or empty → every bundled model with a manifest; otherwise the names, checked and de-duplicated.

@@ -5,8 +5,8 @@ import Inference
 /// One loaded model with its inference sessions, turning files into logits. Unlike `Classifier.logits`,
 /// an unreadable image does not fail the batch: it gets no logits (a missing prediction) and is named.
 final class ModelRunner: @unchecked Sendable {
-    // @unchecked: one evaluator loop owns each runner; `infer` (the only user of `sessions`) is awaited
-    // before the next `infer` starts, and `prepare` touches only immutable state.
+    // @unchecked: one evaluator loop owns each runner, and `evaluate` (the only user of `sessions`) is
+    // awaited before the next `evaluate` starts.
     let name: String
     private let model: ModelCatalog.LoadedModel
     private let preprocessing: Preprocessing
@@ -20,59 +20,50 @@ final class ModelRunner: @unchecked Sendable {
         self.threads = threads
     }
 
-    /// Preprocessed input of one chunk: the tensors of the readable files and the others' sentences.
-    struct Prepared: Sendable {
-        var inputs: [Float]
-        var readable: [Int]
-        var count: Int
+    /// Logits per file (nil where the image could not be read) and, in file order, one sentence per unreadable file.
+    struct Outcome: Sendable {
+        var logits: [[Float]?]
         var failures: [String]
     }
 
-    /// Decodes and preprocesses `files` on a dispatch thread (it only reads immutable state, so it may
-    /// overlap the inference of the previous chunk).
-    func prepare(_ files: [URL]) async -> Prepared {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .userInitiated).async {
-                var prepared = Prepared(inputs: [], readable: [], count: files.count, failures: [])
-                for (index, file) in files.enumerated() {
-                    do {
-                        prepared.inputs += try self.preprocessing.tensor(contentsOf: file)
-                        prepared.readable.append(index)
-                    } catch {
-                        prepared.failures.append(String(describing: error))
-                    }
-                }
-                continuation.resume(returning: prepared)
-            }
-        }
-    }
-
-    /// Logits per file (nil where the image could not be read). Runs on a dispatch thread so the
-    /// CPU-bound work never blocks Swift's cooperative pool; one call at a time per runner.
-    func infer(_ prepared: Prepared) async throws -> [[Float]?] {
+    /// Decodes, preprocesses and infers `files` on a dispatch thread, so the CPU-bound work never blocks
+    /// Swift's cooperative pool; one call at a time per runner. The session's worker threads each decode
+    /// the images they then infer, so decoding no longer needs a thread of its own competing with them.
+    func evaluate(_ files: [URL]) async throws -> Outcome {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try self.run(prepared) })
+                continuation.resume(with: Result { try self.run(files) })
             }
         }
     }
 
-    private func run(_ prepared: Prepared) throws -> [[Float]?] {
-        var result = [[Float]?](repeating: nil, count: prepared.count)
-        guard !prepared.readable.isEmpty else { return result }
-        let batch = prepared.readable.count
+    private func run(_ files: [URL]) throws -> Outcome {
+        var outcome = Outcome(logits: [], failures: [])
+        guard !files.isEmpty else { return outcome }
         let session: InferenceSession
-        if let cached = sessions[batch] {
+        if let cached = sessions[files.count] {
             session = cached
         } else {
-            session = try model.network.makeSession(batch: batch, threads: threads)
-            sessions[batch] = session
+            session = try model.network.makeSession(batch: files.count, threads: threads)
+            sessions[files.count] = session
         }
-        let output = try session.run(prepared.inputs)
-        let classes = output.count / batch
-        for (slot, index) in prepared.readable.enumerated() {
-            result[index] = Array(output[(slot * classes)..<((slot + 1) * classes)])
+        let preprocessing = self.preprocessing
+        let results = try session.run(images: files.count) { index, input in
+            let tensor = try preprocessing.tensor(contentsOf: files[index])
+            guard tensor.count == input.count else {
+                throw InferenceError(.shapeMismatch, "The image \(files[index].lastPathComponent) gives \(tensor.count) input values; the model expects \(input.count).")
+            }
+            _ = input.update(fromContentsOf: tensor)
         }
-        return result
+        for result in results {
+            switch result {
+            case .success(let logits):
+                outcome.logits.append(logits)
+            case .failure(let error):
+                outcome.logits.append(nil)
+                outcome.failures.append(String(describing: error))
+            }
+        }
+        return outcome
     }
 }

@@ -35,7 +35,13 @@ public final class Network: Sendable {
             throw InferenceError(.unsupportedOperator, "The model has \(graph.inputs.count) inputs; only single-input models are supported.")
         }
         var compiler = GraphCompiler(graph: graph)
-        steps = try compiler.compile(graph.nodes)
+        steps = try compiler.compile(graph.nodes).map { step in
+            guard case .conv(var layer) = step.operation else { return step }
+            layer.rearrangeWeights()
+            var prepared = step
+            prepared.operation = .conv(layer)
+            return prepared
+        }
         constants = compiler.constants
         inputName = graph.inputs[0].name
         inputShape = graph.inputs[0].dimensions
@@ -51,6 +57,15 @@ public final class Network: Sendable {
         guard known.contains(outputName) else {
             throw InferenceError(.invalidModel, "No node produces the graph output '\(outputName)'.")
         }
+    }
+
+    /// Already compiled steps, for graphs built in code (tests of the planner).
+    init(steps: [Step], constants: [String: ConstantTensor], inputName: String, inputShape: [Int?], outputName: String) {
+        self.steps = steps
+        self.constants = constants
+        self.inputName = inputName
+        self.inputShape = inputShape
+        self.outputName = outputName
     }
 
     /// Plans shapes and buffers for `batch` images, run with `threads` threads.

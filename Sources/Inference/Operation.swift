@@ -17,21 +17,35 @@ struct ConvLayer: Sendable {
     /// Explicit pads (top, left, bottom, right); ignored when `autoPad` computes them.
     var pads: (top: Int, left: Int, bottom: Int, right: Int)
     var autoPad: String
-    /// ONNX layout [Cout][Cin/groups][kh][kw] until `prepare()`, then the kernel's layout.
+    /// ONNX layout [Cout][Cin/groups][kh][kw] until `rearrangeWeights()`, then the kernel's layout.
     var weights: [Float]
     var bias: [Float]
     var activation: Activation = .none
+    /// Whether `weights` already holds the kernel's layout.
+    private(set) var weightsRearranged = false
 
     /// One filter per channel: runs on the vectorised depthwise kernel rather than sgemm.
     var isDepthwise: Bool { groups == inChannels && outChannels == inChannels && groups > 1 }
 
     /// Scales each output channel's filter and bias (BatchNormalization folding).
     mutating func fold(scale: [Float], shift: [Float]) {
+        assert(!weightsRearranged, "BatchNormalization is folded before the weights are rearranged")
         let perChannel = weights.count / outChannels
         for o in 0..<outChannels {
             for i in 0..<perChannel { weights[o * perChannel + i] *= scale[o] }
             bias[o] = bias[o] * scale[o] + shift[o]
         }
+    }
+
+    /// The weights in the kernel's layout, shared by every plan of the network.
+    var kernelWeights: [Float] { weightsRearranged ? weights : rearranged() }
+
+    /// Puts the weights in the kernel's layout once, when the graph is compiled, so that each session
+    /// (and each planning pass) shares one array instead of building its own copy.
+    mutating func rearrangeWeights() {
+        guard !weightsRearranged else { return }
+        weights = rearranged()
+        weightsRearranged = true
     }
 
     /// Reorders weights once: depthwise [kh][kw][C]; otherwise [Cout][kh][kw][Cin/groups], which

@@ -15,6 +15,9 @@ struct Planner {
         var inputStorage: Int
         var outputStorage: Int
         var kernels: [KernelFactory]
+        /// Each image's output depends only on that image (no step mixes values across axis 0), so the
+        /// batch may be split into smaller runs of the same plan.
+        var batchSeparable: Bool
     }
 
     /// A runtime value: logical (ONNX) shape, whether a 4-D value is stored NHWC, and its virtual storage.
@@ -22,6 +25,8 @@ struct Planner {
         var shape: [Int]
         var nhwc: Bool
         var storage: Int
+        /// Axis 0 is the batch axis of a value computed from the graph input (not from constants only).
+        var batched = false
         var count: Int { shape.reduce(1, *) }
         /// NHWC storage that happens to equal NCHW (1×1 spatial or one channel).
         var isPhysicallyPlain: Bool { !nhwc || shape[1] == 1 || shape[2] * shape[3] == 1 }
@@ -44,6 +49,7 @@ struct Planner {
     private var scratchStorage: Int = -1
     private var scratchSize = 0
     private var flops: Double = 0
+    private var separable = true
 
     /// Logical axis → physical axis for NHWC storage of an NCHW tensor.
     static let physicalAxis = [0, 3, 1, 2]
@@ -146,10 +152,13 @@ struct Planner {
         pinned.insert(scratchStorage)
         let input = newValue(inputShape, nhwc: false)
         pinned.insert(input.storage)
-        values[network.inputName] = channelsLast(input)
+        var stored = channelsLast(input)
+        stored.batched = true
+        values[network.inputName] = stored
 
         for step in network.steps {
             try plan(step)
+            trackBatch(step)
         }
         guard let produced = values[network.outputName] else {
             throw InferenceError(.invalidModel, "No node produces the graph output '\(network.outputName)'.")
@@ -167,11 +176,59 @@ struct Planner {
         }
         pinned.insert(output.storage)
         sizes[scratchStorage] = scratchSize
-        return assign(inputShape: inputShape, output: output, input: input)
+        return assign(inputShape: inputShape, output: output, input: input, separable: separable && produced.batched)
+    }
+
+    /// Marks a step's output as batched when it reads a batched value, and clears `separable` unless
+    /// the step keeps every image's values in that image's slice of axis 0.
+    private mutating func trackBatch(_ step: Step) {
+        let inputs = step.inputs.map { values[$0] }
+        guard inputs.contains(where: { $0?.batched == true }) else { return }
+        for name in step.outputs where values[name] != nil { values[name]?.batched = true }
+        if !keepsImagesApart(step, inputs) { separable = false }
+    }
+
+    private func keepsImagesApart(_ step: Step, _ inputs: [Value?]) -> Bool {
+        guard let x = inputs.first ?? nil, let out = values[step.outputs[0]], out.shape.first == batch else { return false }
+        switch step.operation {
+        case .conv, .affine, .activation, .pool, .globalAveragePool, .identity:
+            return x.batched
+        case .binary:
+            let rank = out.shape.count
+            // A constant operand must broadcast over the batch, not hold one slice per image.
+            return inputs.allSatisfy { value in
+                guard let value else { return false }
+                return value.batched ? value.shape.count == rank : value.shape.count < rank || value.shape[0] == 1
+            }
+        case .gemm(let transA, _, _, _, _):
+            guard x.batched, !transA, inputs.count >= 2, let b = inputs[1], !b.batched else { return false }
+            guard inputs.count > 2 else { return true }
+            guard let c = inputs[2], !c.batched else { return false }
+            return c.shape.count < 2 || c.shape[0] == 1
+        case .matMul:
+            guard inputs.count == 2, let b = inputs[1] else { return false }
+            return x.batched && !b.batched
+        case .flatten(let axis):
+            return axis >= 1 || (axis < 0 && axis + x.shape.count >= 1)
+        case .reshape:
+            return x.batched && x.shape.first == batch && out.count == x.count
+        case .concat(let axis):
+            let resolved = axis < 0 ? axis + x.shape.count : axis
+            return resolved >= 1 && inputs.allSatisfy { $0?.batched == true }
+        case .softmax(let axis, _):
+            let resolved = axis < 0 ? axis + x.shape.count : axis
+            return x.batched && resolved >= 1
+        case .pad(let pads, _):
+            let rank = x.shape.count
+            return x.batched && pads.count == 2 * rank && pads[0] == 0 && pads[rank] == 0
+        case .reduceMean(let axes, _):
+            guard let axes else { return false }
+            return x.batched && !axes.contains { $0 == 0 || $0 == -x.shape.count }
+        }
     }
 
     /// Greedy liveness-based assignment of virtual storages to physical buffers.
-    private func assign(inputShape: [Int], output: Value, input: Value) -> Plan {
+    private func assign(inputShape: [Int], output: Value, input: Value, separable: Bool) -> Plan {
         var lastUse = [Int](repeating: -1, count: sizes.count)
         var firstUse = [Int](repeating: Int.max, count: sizes.count)
         for (index, kernel) in kernels.enumerated() {
@@ -218,7 +275,7 @@ struct Planner {
         }
         return Plan(inputShape: inputShape, outputShape: output.shape, flops: flops, capacities: capacities,
                     constantFills: constantFills, inputStorage: physical[input.storage], outputStorage: physical[output.storage],
-                    kernels: factories)
+                    kernels: factories, batchSeparable: separable)
     }
 
     // swiftlint:disable:next cyclomatic_complexity function_body_length
@@ -238,7 +295,7 @@ struct Planner {
             values[output] = out
             scratchSize = max(scratchSize, Convolution.scratchCount(layer, g))
             flops += 2 * Double(g.batch * g.outHeight * g.outWidth * layer.outChannels) * Double(layer.kernel.h * layer.kernel.w * layer.inChannels / layer.groups)
-            let weights = layer.rearranged(), bias = layer.bias
+            let weights = layer.kernelWeights, bias = layer.bias
             let needsScratch = Convolution.scratchCount(layer, g) > 0
             let xs = x.storage, scratchID = scratchStorage
             add(reads: [xs], writes: [out.storage]) { resolve in

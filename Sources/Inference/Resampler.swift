@@ -45,30 +45,55 @@ enum Resampler {
         let firstRow = rows.map { vertical.start[$0] }.min() ?? 0
         let lastRow = rows.map { vertical.start[$0] + vertical.weights[$0].count }.max() ?? 0
         let cols = columns.count
+        // Flat tap tables for the kept columns: the sums below add the same products in the same order
+        // as PIL, but without nested arrays and bounds checks in the innermost loops.
+        var hStart: [Int] = [], hOffset: [Int] = [0], hWeights: [Float] = []
+        for x in columns {
+            hStart.append(horizontal.start[x])
+            hWeights += horizontal.weights[x]
+            hOffset.append(hWeights.count)
+        }
         var middle = [UInt8](repeating: 0, count: max(0, lastRow - firstRow) * cols * 3)
-        for y in firstRow..<lastRow {
-            for (j, x) in columns.enumerated() {
-                let start = horizontal.start[x]
-                var r: Float = 0, g: Float = 0, b: Float = 0
-                for (k, weight) in horizontal.weights[x].enumerated() {
-                    let p = (y * width + start + k) * 3
-                    r += weight * Float(pixels[p]); g += weight * Float(pixels[p + 1]); b += weight * Float(pixels[p + 2])
+        pixels.withUnsafeBufferPointer { source in
+            middle.withUnsafeMutableBufferPointer { target in
+                hWeights.withUnsafeBufferPointer { weights in
+                    for y in firstRow..<max(firstRow, lastRow) {
+                        let line = (y - firstRow) * cols * 3
+                        for j in 0..<cols {
+                            var r: Float = 0, g: Float = 0, b: Float = 0
+                            var p = (y * width + hStart[j]) * 3
+                            for k in hOffset[j]..<hOffset[j + 1] {
+                                let weight = weights[k]
+                                r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
+                                p += 3
+                            }
+                            let q = line + j * 3
+                            target[q] = clip8(r); target[q + 1] = clip8(g); target[q + 2] = clip8(b)
+                        }
+                    }
                 }
-                let q = ((y - firstRow) * cols + j) * 3
-                middle[q] = clip8(r); middle[q + 1] = clip8(g); middle[q + 2] = clip8(b)
             }
         }
         var out = [UInt8](repeating: 0, count: rows.count * cols * 3)
-        for (i, y) in rows.enumerated() {
-            let start = vertical.start[y]
-            for j in 0..<cols {
-                var r: Float = 0, g: Float = 0, b: Float = 0
-                for (k, weight) in vertical.weights[y].enumerated() {
-                    let p = ((start + k - firstRow) * cols + j) * 3
-                    r += weight * Float(middle[p]); g += weight * Float(middle[p + 1]); b += weight * Float(middle[p + 2])
+        middle.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for (i, y) in rows.enumerated() {
+                    let weights = vertical.weights[y]
+                    let base = (vertical.start[y] - firstRow) * cols * 3
+                    let line = i * cols * 3
+                    weights.withUnsafeBufferPointer { weights in
+                        for j in 0..<cols {
+                            var r: Float = 0, g: Float = 0, b: Float = 0
+                            var p = base + j * 3
+                            for weight in weights {
+                                r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
+                                p += cols * 3
+                            }
+                            let q = line + j * 3
+                            target[q] = clip8(r); target[q + 1] = clip8(g); target[q + 2] = clip8(b)
+                        }
+                    }
                 }
-                let q = (i * cols + j) * 3
-                out[q] = clip8(r); out[q + 1] = clip8(g); out[q + 2] = clip8(b)
             }
         }
         return out

@@ -113,6 +113,33 @@ struct EvaluatorTests {
         }
     }
 
+    /// Two threads decode and infer the images of a chunk side by side; an unreadable image in the middle of
+    /// a chunk must still be the one without a prediction, and every other image must get what one thread stores.
+    @Test func twoThreadsWithUnreadableImagesStoreWhatOneThreadStores() async throws {
+        let models = try EvaluationFixtures.tinyModelFolder()
+        let dataset = try EvaluationFixtures.dataset(count: 7, unreadable: [2, 5])
+        defer { try? FileManager.default.removeItem(at: models); try? FileManager.default.removeItem(at: dataset) }
+        var results: [[String]] = []
+        var unreadable: [[String]] = []
+        for (threads, chunk) in [(1, 2), (2, 4), (3, 7)] {
+            let (stored, failures) = try await TestDatabase.withMigratedDatabase { client, _ in
+                let catalog = PostgresCatalogRepository(client: client, logger: TestDatabase.logger)
+                let repository = PostgresEvaluationRepository(client: client, logger: TestDatabase.logger)
+                try await EvaluationFixtures.importCatalog(catalog)
+                var options = Self.options(dataset, chunk: chunk)
+                options.threads = threads
+                let result = try await Evaluator(catalog: catalog, evaluations: repository, models: ModelCatalog(folder: models)).run(options)
+                #expect(result.complete)
+                return (try await Self.stored(repository, runID: result.runID), result.unreadable)
+            }
+            results.append(stored)
+            unreadable.append(failures)
+        }
+        #expect(results[0].count == 5)
+        #expect(results.allSatisfy { $0 == results[0] })
+        #expect(unreadable.allSatisfy { $0.count == 2 && $0[0].contains("img002.jpg") && $0[1].contains("img005.jpg") })
+    }
+
     @Test func badInputWritesNothing() async throws {
         let models = try EvaluationFixtures.tinyModelFolder()
         let good = try EvaluationFixtures.dataset(count: 2)

@@ -59,9 +59,11 @@ enum Convolution {
         let input = SendableConstPointer(input), output = SendablePointer(output)
         let weights = SendableConstPointer(weights), bias = SendableConstPointer(bias)
         let activation = layer.activation
-        let previous = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(previous) }
+        // With one thread the caller already runs sgemm single-threaded; image-parallel lanes call this
+        // concurrently, and a save-and-restore of OpenBLAS's global thread count would race between them.
+        let previous = threads > 1 ? openblas_get_num_threads() : 1
+        if threads > 1 { openblas_set_num_threads(1) }
+        defer { if threads > 1 { openblas_set_num_threads(previous) } }
         Parallel.forEach(blocks, threads: threads) { range in
             for index in range {
                 let first = index * block
