@@ -2,16 +2,18 @@ import Dispatch
 import Foundation
 import Inference
 
-/// One loaded model with its inference sessions, turning files into logits. Unlike `Classifier.logits`,
+/// One loaded model with its inference session, turning files into logits. Unlike `Classifier.logits`,
 /// an unreadable image does not fail the batch: it gets no logits (a missing prediction) and is named.
 final class ModelRunner: @unchecked Sendable {
-    // @unchecked: one evaluator loop owns each runner, and `evaluate` (the only user of `sessions`) is
+    // @unchecked: one evaluator loop owns each runner, and `evaluate` (the only user of `session`) is
     // awaited before the next `evaluate` starts.
     let name: String
     private let model: ModelCatalog.LoadedModel
     private let preprocessing: Preprocessing
     private let threads: Int
-    private var sessions: [Int: InferenceSession] = [:]
+    /// Sized for the largest chunk seen; a smaller chunk (the last one) runs on it too, since a
+    /// session takes 1 up to `batch` images per run, instead of planning a second session.
+    private var session: InferenceSession?
 
     init(model: ModelCatalog.LoadedModel, borderCrop: Int, threads: Int) {
         self.name = model.manifest.name
@@ -41,11 +43,11 @@ final class ModelRunner: @unchecked Sendable {
         var outcome = Outcome(logits: [], failures: [])
         guard !files.isEmpty else { return outcome }
         let session: InferenceSession
-        if let cached = sessions[files.count] {
-            session = cached
+        if let current = self.session, current.batch >= files.count {
+            session = current
         } else {
             session = try model.network.makeSession(batch: files.count, threads: threads)
-            sessions[files.count] = session
+            self.session = session
         }
         let preprocessing = self.preprocessing
         let results = try session.run(images: files.count) { index, input in
