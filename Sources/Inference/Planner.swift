@@ -298,6 +298,22 @@ struct Planner {
             let weights = layer.kernelWeights, bias = layer.bias
             let needsScratch = Convolution.scratchCount(layer, g) > 0
             let xs = x.storage, scratchID = scratchStorage
+            if Convolution.isPointwise(layer, g), let panels = layer.pointwisePanels {
+                let rows = g.batch * g.outHeight * g.outWidth
+                add(reads: [xs], writes: [out.storage]) { resolve in
+                    let source = resolve(xs), target = resolve(out.storage)
+                    return {
+                        panels.withUnsafeBufferPointer { w in
+                            bias.withUnsafeBufferPointer { b in
+                                PointwiseGEMM.run(rows: rows, inChannels: layer.inChannels, outChannels: layer.outChannels,
+                                                  packed: w.baseAddress!, bias: b.baseAddress!, input: source, output: target,
+                                                  activation: layer.activation, threads: threads)
+                            }
+                        }
+                    }
+                }
+                return
+            }
             add(reads: [xs], writes: [out.storage]) { resolve in
                 let source = resolve(xs), target = resolve(out.storage)
                 let scratch = needsScratch ? resolve(scratchID) : target
