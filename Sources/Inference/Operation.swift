@@ -23,11 +23,9 @@ struct ConvLayer: Sendable {
     var activation: Activation = .none
     /// Whether `weights` already holds the kernel's layout.
     private(set) var weightsRearranged = false
-    /// 1×1 weights packed for `PointwiseGEMM`, made with the rearrangement.
+    /// Weights packed for `PointwiseGEMM`, made with the rearrangement.
     private(set) var packedPointwise: [Float]?
 
-    /// A 1×1 convolution over all channels (the pointwise kernel applies when stride and pads allow).
-    var isOneByOne: Bool { kernel == (1, 1) && groups == 1 }
 
     /// One filter per channel: runs on the vectorised depthwise kernel rather than sgemm.
     var isDepthwise: Bool { groups == inChannels && outChannels == inChannels && groups > 1 }
@@ -45,11 +43,13 @@ struct ConvLayer: Sendable {
     /// The weights in the kernel's layout, shared by every plan of the network.
     var kernelWeights: [Float] { weightsRearranged ? weights : rearranged() }
 
-    /// The 1×1 weights in `PointwiseGEMM`'s panels, or nil when the layer does not suit them.
+    /// The weights in `PointwiseGEMM`'s panels, or nil when the layer does not suit them. A 1×1
+    /// layer multiplies its input rows directly; a k×k layer (one group) multiplies its im2col rows,
+    /// whose length is kh × kw × Cin, the inner dimension of `[Cout][kh][kw][Cin]`.
     var pointwisePanels: [Float]? {
         if let packedPointwise { return packedPointwise }
-        guard isOneByOne, PointwiseGEMM.supports(outChannels: outChannels) else { return nil }
-        return PointwiseGEMM.pack(kernelWeights, outChannels: outChannels, inChannels: inChannels)
+        guard groups == 1, !isDepthwise, PointwiseGEMM.supports(outChannels: outChannels) else { return nil }
+        return PointwiseGEMM.pack(kernelWeights, outChannels: outChannels, inChannels: kernel.h * kernel.w * inChannels)
     }
 
     /// Puts the weights in the kernel's layout once, when the graph is compiled, so that each session

@@ -298,16 +298,31 @@ struct Planner {
             let weights = layer.kernelWeights, bias = layer.bias
             let needsScratch = Convolution.scratchCount(layer, g) > 0
             let xs = x.storage, scratchID = scratchStorage
-            if Convolution.isPointwise(layer, g), let panels = layer.pointwisePanels {
-                let rows = g.batch * g.outHeight * g.outWidth
+            if let panels = layer.pointwisePanels {
+                let pointwise = Convolution.isPointwise(layer, g)
+                let depth = layer.kernel.h * layer.kernel.w * layer.inChannels
+                let pixels = g.outHeight * g.outWidth
                 add(reads: [xs], writes: [out.storage]) { resolve in
                     let source = resolve(xs), target = resolve(out.storage)
+                    let scratch = needsScratch ? resolve(scratchID) : target
                     return {
                         panels.withUnsafeBufferPointer { w in
                             bias.withUnsafeBufferPointer { b in
-                                PointwiseGEMM.run(rows: rows, inChannels: layer.inChannels, outChannels: layer.outChannels,
-                                                  packed: w.baseAddress!, bias: b.baseAddress!, input: source, output: target,
-                                                  activation: layer.activation, threads: threads)
+                                if pointwise {
+                                    PointwiseGEMM.run(rows: g.batch * pixels, inChannels: layer.inChannels, outChannels: layer.outChannels,
+                                                      packed: w.baseAddress!, bias: b.baseAddress!, input: source, output: target,
+                                                      activation: layer.activation, threads: threads)
+                                    return
+                                }
+                                // k×k: im2col rows per image, then the same kernel over them.
+                                for n in 0..<g.batch {
+                                    Convolution.im2col(g, image: source + n * g.height * g.width * g.inChannels, channelOffset: 0,
+                                                       channels: layer.inChannels, into: scratch, threads: threads)
+                                    PointwiseGEMM.run(rows: pixels, inChannels: depth, outChannels: layer.outChannels,
+                                                      packed: w.baseAddress!, bias: b.baseAddress!, input: scratch,
+                                                      output: target + n * pixels * layer.outChannels,
+                                                      activation: layer.activation, threads: threads)
+                                }
                             }
                         }
                     }
@@ -462,9 +477,24 @@ struct Planner {
                         let (cm, cn) = (bias.shape[0], bias.shape[1])
                         for row in 0..<m { for col in 0..<n { target[row * n + col] = beta * pc[(cm == 1 ? 0 : row) * cn + (cn == 1 ? 0 : col)] } }
                     }
-                    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                                Int32(m), Int32(n), Int32(k), alpha, pa, Int32(a.shape[1]), pb, Int32(b.shape[1]),
-                                (pc != nil && beta != 0) ? 1 : 0, target, Int32(n))
+                    let accumulate: Float = (pc != nil && beta != 0) ? 1 : 0
+                    if m <= 4 && !transA {
+                        // A classifier head on one image (image-parallel lanes): sgemm would pack the whole
+                        // weight matrix for a single row; sgemv streams it once.
+                        for row in 0..<m {
+                            if transB {
+                                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, pb, Int32(k), pa + row * k, 1,
+                                            accumulate, target + row * n, 1)
+                            } else {
+                                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, pb, Int32(n), pa + row * k, 1,
+                                            accumulate, target + row * n, 1)
+                            }
+                        }
+                    } else {
+                        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                                    Int32(m), Int32(n), Int32(k), alpha, pa, Int32(a.shape[1]), pb, Int32(b.shape[1]),
+                                    accumulate, target, Int32(n))
+                    }
                     Epilogue.apply(target, rows: m, channels: n, scale: nil, shift: nil, activation: activation, threads: threads)
                 }
             }

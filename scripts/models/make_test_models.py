@@ -203,6 +203,18 @@ def b_gemm(b):
     return b.node("Gemm", ["x", w, c], transB=1)
 
 
+def b_gemm_plain_b(b):
+    w = b.const("fcp_w", b.weights((20, 10), 20))
+    c = b.const("fcp_b", (b.rng.standard_normal(10) * 0.1).astype(np.float32), typed=True)
+    return b.node("Gemm", ["x", w, c], alpha=0.5, beta=2.0)
+
+
+def b_gemm_rows6(b):
+    w = b.const("fc6_w", b.weights((10, 20), 20))
+    c = b.const("fc6_b", (b.rng.standard_normal(10) * 0.1).astype(np.float32), typed=True)
+    return b.node("Gemm", ["x", w, c], transB=1)
+
+
 def b_matmul(b):
     w = b.const("mm_w", b.weights((20, 7), 20))
     c = b.const("mm_b", (b.rng.standard_normal(7) * 0.1).astype(np.float32))
@@ -316,6 +328,10 @@ SPECS = [
     spec("reducemean_nokeep", "ReduceMean axes (2,3) keepdims 0", [2, 4, 5, 3], b_reducemean_nokeep),
     spec("tiny_effnet", "EfficientNet-Lite-shaped: Pad+stem s2, BN, Clip, depthwise 3x3/5x5, project, residual, GAP, Gemm",
          [2, 3, 32, 32], b_tiny_effnet, tolerance=1e-3),
+    # Appended last: the weights come from one random stream, so models added earlier would change the others.
+    spec("gemm_plain_b", "Gemm with B not transposed, alpha 0.5, beta 2, on two rows: the few-rows path",
+         [2, 20], b_gemm_plain_b),
+    spec("gemm_rows6", "Gemm transB=1 on six rows: the sgemm path", [6, 20], b_gemm_rows6),
 ]
 
 

@@ -93,7 +93,13 @@ enum Convolution {
                         for kx in 0..<kw {
                             let ix = ox * g.strides.w - g.padLeft + kx * g.dilations.w
                             if iy >= 0 && iy < g.height && ix >= 0 && ix < g.width {
-                                row.update(from: image.pointer + (iy * g.width + ix) * g.inChannels + channelOffset, count: channels)
+                                let source = image.pointer + (iy * g.width + ix) * g.inChannels + channelOffset
+                                if channels == 3 {
+                                    // The RGB stem: three floats, not a memmove call per tap.
+                                    row[0] = source[0]; row[1] = source[1]; row[2] = source[2]
+                                } else {
+                                    row.update(from: source, count: channels)
+                                }
                             } else {
                                 row.update(repeating: 0, count: channels)
                             }
