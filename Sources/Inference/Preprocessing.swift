@@ -114,14 +114,24 @@ public struct Preprocessing: Sendable, Equatable {
         let left = Int((Double(nw - size) / 2).rounded(.toNearestOrEven))
         let resized = Resampler.resize(pixels, width: width, height: height, box: (border, border, w, h),
                                        toWidth: nw, toHeight: nh, rows: top..<(top + size), columns: left..<(left + size))
-        var out = [Float](repeating: 0, count: 3 * size * size)
-        for y in 0..<size {
-            for x in 0..<size {
-                for c in 0..<3 {
-                    out[(c * size + y) * size + x] = (Float(resized[(y * size + x) * 3 + c]) - mean[c]) / std[c]
+        // (byte − mean) / std has 256 possible values per channel: look them up.
+        var table = [Float](repeating: 0, count: 3 * 256)
+        for c in 0..<3 {
+            for b in 0..<256 { table[c * 256 + b] = (Float(b) - mean[c]) / std[c] }
+        }
+        let plane = size * size
+        return [Float](unsafeUninitializedCapacity: 3 * plane) { out, initialized in
+            table.withUnsafeBufferPointer { table in
+                resized.withUnsafeBufferPointer { rgb in
+                    let t = table.baseAddress!, o = out.baseAddress!
+                    for i in 0..<plane {
+                        o[i] = t[Int(rgb[i * 3])]
+                        o[plane + i] = t[256 + Int(rgb[i * 3 + 1])]
+                        o[2 * plane + i] = t[512 + Int(rgb[i * 3 + 2])]
+                    }
                 }
             }
+            initialized = 3 * plane
         }
-        return out
     }
 }

@@ -33,7 +33,25 @@ enum Resampler {
     }
 
     @inline(__always) static func clip8(_ value: Float) -> UInt8 {
-        UInt8(max(0, min(255, (value + 0.5).rounded(.down))))
+        // floor(v + 0.5) clamped to 0...255 is a whole number below 2^23, so adding 2^23 leaves it in
+        // the low mantissa bits: the byte without a checked float-to-integer conversion.
+        UInt8(truncatingIfNeeded: (max(0, min(255, (value + 0.5).rounded(.down))) + 8_388_608).bitPattern)
+    }
+
+    /// `clip8` on eight lanes.
+    @inline(__always) static func clip8(_ value: SIMD8<Float>) -> SIMD8<UInt8> {
+        var v = (value + 0.5).rounded(.down)
+        v = v.replacing(with: 0, where: v .< 0).replacing(with: 255, where: v .> 255)
+        v += SIMD8<Float>(repeating: 8_388_608)
+        return SIMD8<UInt8>(truncatingIfNeeded: unsafeBitCast(v, to: SIMD8<UInt32>.self))
+    }
+
+    /// Eight bytes as floats.
+    @inline(__always) static func floats(_ p: UnsafePointer<UInt8>) -> SIMD8<Float> {
+        let bytes = UnsafeRawPointer(p).loadUnaligned(as: SIMD8<UInt8>.self)
+        // 2^23 + b has b in its low mantissa bits; subtracting 2^23 is exact.
+        let magic = SIMD8<UInt32>(repeating: 0x4B00_0000) | SIMD8<UInt32>(truncatingIfNeeded: bytes)
+        return unsafeBitCast(magic, to: SIMD8<Float>.self) - SIMD8<Float>(repeating: 8_388_608)
     }
 
     /// Resizes the `box` (x, y, w, h) of an RGB image to toWidth × toHeight, returning only `rows` × `columns`.
@@ -57,18 +75,32 @@ enum Resampler {
         pixels.withUnsafeBufferPointer { source in
             middle.withUnsafeMutableBufferPointer { target in
                 hWeights.withUnsafeBufferPointer { weights in
+                    let base = source.baseAddress!, out = target.baseAddress!
                     for y in firstRow..<max(firstRow, lastRow) {
                         let line = (y - firstRow) * cols * 3
                         for j in 0..<cols {
-                            var r: Float = 0, g: Float = 0, b: Float = 0
                             var p = (y * width + hStart[j]) * 3
-                            for k in hOffset[j]..<hOffset[j + 1] {
-                                let weight = weights[k]
-                                r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
-                                p += 3
-                            }
+                            let taps = hOffset[j]..<hOffset[j + 1]
                             let q = line + j * 3
-                            target[q] = clip8(r); target[q + 1] = clip8(g); target[q + 2] = clip8(b)
+                            if p + 3 * taps.count + 1 <= source.count {
+                                // R, G, B and one byte of the next pixel as four lanes (the fourth is ignored).
+                                var sum = SIMD4<Float>()
+                                for k in taps {
+                                    let bytes = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD4<UInt8>.self)
+                                    let magic = SIMD4<UInt32>(repeating: 0x4B00_0000) | SIMD4<UInt32>(truncatingIfNeeded: bytes)
+                                    sum += weights[k] * (unsafeBitCast(magic, to: SIMD4<Float>.self) - SIMD4<Float>(repeating: 8_388_608))
+                                    p += 3
+                                }
+                                out[q] = clip8(sum[0]); out[q + 1] = clip8(sum[1]); out[q + 2] = clip8(sum[2])
+                            } else {
+                                var r: Float = 0, g: Float = 0, b: Float = 0
+                                for k in taps {
+                                    let weight = weights[k]
+                                    r += weight * Float(base[p]); g += weight * Float(base[p + 1]); b += weight * Float(base[p + 2])
+                                    p += 3
+                                }
+                                out[q] = clip8(r); out[q + 1] = clip8(g); out[q + 2] = clip8(b)
+                            }
                         }
                     }
                 }
@@ -82,15 +114,29 @@ enum Resampler {
                     let base = (vertical.start[y] - firstRow) * cols * 3
                     let line = i * cols * 3
                     weights.withUnsafeBufferPointer { weights in
-                        for j in 0..<cols {
-                            var r: Float = 0, g: Float = 0, b: Float = 0
-                            var p = base + j * 3
+                        // Along the row the bytes are independent: eight at a time, same sums in the same order.
+                        let width3 = cols * 3
+                        let from = source.baseAddress!, to = target.baseAddress!
+                        var x = 0
+                        while x + 8 <= width3 {
+                            var sum = SIMD8<Float>()
+                            var p = base + x
                             for weight in weights {
-                                r += weight * Float(source[p]); g += weight * Float(source[p + 1]); b += weight * Float(source[p + 2])
-                                p += cols * 3
+                                sum += weight * floats(from + p)
+                                p += width3
                             }
-                            let q = line + j * 3
-                            target[q] = clip8(r); target[q + 1] = clip8(g); target[q + 2] = clip8(b)
+                            UnsafeMutableRawPointer(to + line + x).storeBytes(of: clip8(sum), as: SIMD8<UInt8>.self)
+                            x += 8
+                        }
+                        while x < width3 {
+                            var sum: Float = 0
+                            var p = base + x
+                            for weight in weights {
+                                sum += weight * Float(from[p])
+                                p += width3
+                            }
+                            to[line + x] = clip8(sum)
+                            x += 1
                         }
                     }
                 }
