@@ -1,4 +1,5 @@
 public import Foundation
+import Dispatch
 
 /// A loaded ONNX model compiled into engine steps; make an `InferenceSession` per batch size to run it.
 public final class Network: Sendable {
@@ -28,6 +29,27 @@ public final class Network: Sendable {
         try self.init(data: data)
     }
 
+    /// Puts every convolution's weights in its kernel's layout; layers are independent, so they are
+    /// spread over the cores (this is most of a model's load time after parsing).
+    private static func rearrangingWeights(_ steps: [Step]) -> [Step] {
+        var result = steps
+        let count = steps.count
+        result.withUnsafeMutableBufferPointer { buffer in
+            let base = UncheckedSteps(pointer: buffer.baseAddress)
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                guard let pointer = base.pointer, case .conv(var layer) = pointer[index].operation else { return }
+                layer.rearrangeWeights()
+                pointer[index].operation = .conv(layer)
+            }
+        }
+        return result
+    }
+
+    /// A buffer's base address handed to iterations that each touch only their own element.
+    private struct UncheckedSteps: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<Step>?
+    }
+
     /// Decodes and compiles ONNX bytes; unsupported operators and attributes fail here, naming the node.
     public init(data: Data) throws {
         let graph = try OnnxGraph(data: data)
@@ -35,13 +57,7 @@ public final class Network: Sendable {
             throw InferenceError(.unsupportedOperator, "The model has \(graph.inputs.count) inputs; only single-input models are supported.")
         }
         var compiler = GraphCompiler(graph: graph)
-        steps = try compiler.compile(graph.nodes).map { step in
-            guard case .conv(var layer) = step.operation else { return step }
-            layer.rearrangeWeights()
-            var prepared = step
-            prepared.operation = .conv(layer)
-            return prepared
-        }
+        steps = Self.rearrangingWeights(try compiler.compile(graph.nodes))
         constants = compiler.constants
         inputName = graph.inputs[0].name
         inputShape = graph.inputs[0].dimensions

@@ -114,7 +114,15 @@ struct OnnxGraph: Sendable {
             if !raw.isEmpty {
                 guard raw.count == count * 4 else { throw mismatch() }
                 return ConstantTensor(shape: shape, floats: raw.withUnsafeBytes { bytes in
+                    #if _endian(little)
+                    // Little-endian IEEE floats, as raw_data stores them: one copy.
+                    [Float](unsafeUninitializedCapacity: count) { floats, initialized in
+                        UnsafeMutableRawBufferPointer(floats).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<count * 4]))
+                        initialized = count
+                    }
+                    #else
                     (0..<count).map { Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+                    #endif
                 })
             }
             guard tensor.floatData.count == count else { throw mismatch() }

@@ -34,9 +34,12 @@ struct ConvLayer: Sendable {
     mutating func fold(scale: [Float], shift: [Float]) {
         assert(!weightsRearranged, "BatchNormalization is folded before the weights are rearranged")
         let perChannel = weights.count / outChannels
-        for o in 0..<outChannels {
-            for i in 0..<perChannel { weights[o * perChannel + i] *= scale[o] }
-            bias[o] = bias[o] * scale[o] + shift[o]
+        weights.withUnsafeMutableBufferPointer { w in
+            for o in 0..<outChannels {
+                let factor = scale[o]
+                for i in o * perChannel..<(o + 1) * perChannel { w[i] *= factor }
+                bias[o] = bias[o] * factor + shift[o]
+            }
         }
     }
 
@@ -66,6 +69,8 @@ struct ConvLayer: Sendable {
     func rearranged() -> [Float] {
         let (kh, kw) = kernel
         let cig = inChannels / groups
+        // 1×1 (not depthwise): [Cout][Cin/groups][1][1] already is [Cout][1][1][Cin/groups].
+        if kh == 1 && kw == 1 && !isDepthwise { return weights }
         var out = [Float](repeating: 0, count: weights.count)
         if isDepthwise {
             for c in 0..<outChannels {
