@@ -14,6 +14,15 @@
 enum PointwiseGEMM {
     /// Rows per micro-kernel tile.
     static let tileRows = 6
+    /// Inner-dimension slice: 256 × 16 weights are 16 KB, half of L1.
+    static let depthSlice = 256
+
+    /// Where a tile's sums start (the bias, or the partial sums already stored) and whether the
+    /// activation is applied before storing (only after the last slice).
+    struct Accumulation {
+        var first: Bool
+        var last: Bool
+    }
 
     /// Whether a layer's output channels suit the panels (multiples of 8).
     static func supports(outChannels: Int) -> Bool { outChannels > 0 && outChannels % 8 == 0 }
@@ -63,17 +72,27 @@ enum PointwiseGEMM {
                 var column = 0
                 while column < oc {
                     let width = oc - column >= 16 ? 16 : 8
-                    var row = 0
-                    while row < count {
-                        let tile = min(tileRows, count - row)
-                        let a = input.pointer + (first + row) * ic
-                        let c = output.pointer + (first + row) * oc + column
-                        if width == 16 {
-                            tile16(a, ic: ic, rows: tile, b: panel, bias: bias.pointer + column, c: c, ldc: oc, act)
-                        } else {
-                            tile8(a, ic: ic, rows: tile, b: panel, bias: bias.pointer + column, c: c, ldc: oc, act)
+                    // Long inner dimensions in slices whose panel part (slice × 16 floats) stays in L1
+                    // across the row tiles; partial sums go through the output between slices.
+                    var k0 = 0
+                    while k0 < ic {
+                        let depth = min(depthSlice, ic - k0)
+                        let mode = Accumulation(first: k0 == 0, last: k0 + depth == ic)
+                        var row = 0
+                        while row < count {
+                            let tile = min(tileRows, count - row)
+                            let a = input.pointer + (first + row) * ic + k0
+                            let c = output.pointer + (first + row) * oc + column
+                            if width == 16 {
+                                tile16(a, lda: ic, depth: depth, rows: tile, b: panel + k0 * 16, bias: bias.pointer + column, c: c, ldc: oc,
+                                       mode, act)
+                            } else {
+                                tile8(a, lda: ic, depth: depth, rows: tile, b: panel + k0 * 8, bias: bias.pointer + column, c: c, ldc: oc,
+                                      mode, act)
+                            }
+                            row += tileRows
                         }
-                        row += tileRows
+                        k0 += depth
                     }
                     panel += ic * width
                     column += width
@@ -95,20 +114,30 @@ enum PointwiseGEMM {
     /// Up to six rows × 16 columns. Rows past `rows` read the last real row (valid memory) and are
     /// never stored.
     @inline(__always)
-    private static func tile16<A: ActivationKernel>(_ a: UnsafePointer<Float>, ic: Int, rows: Int, b: UnsafePointer<Float>,
-                                                    bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, _ act: A) {
+    private static func tile16<A: ActivationKernel>(_ a: UnsafePointer<Float>, lda: Int, depth: Int, rows: Int, b: UnsafePointer<Float>,
+                                                    bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                                    _ mode: Accumulation, _ act: A) {
         let r0 = a
-        let r1 = a + (rows > 1 ? ic : 0)
-        let r2 = a + (rows > 2 ? 2 &* ic : 0)
-        let r3 = a + (rows > 3 ? 3 &* ic : 0)
-        let r4 = a + (rows > 4 ? 4 &* ic : 0)
-        let r5 = a + (rows > 5 ? 5 &* ic : 0)
+        let r1 = a + (rows > 1 ? lda : 0)
+        let r2 = a + (rows > 2 ? 2 &* lda : 0)
+        let r3 = a + (rows > 3 ? 3 &* lda : 0)
+        let r4 = a + (rows > 4 ? 4 &* lda : 0)
+        let r5 = a + (rows > 5 ? 5 &* lda : 0)
         let bias0 = load(bias), bias1 = load(bias + 8)
         var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
         var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
+        if !mode.first {
+            // Rows past `rows` keep the bias: they are never stored.
+            c00 = load(c); c01 = load(c + 8)
+            if rows > 1 { c10 = load(c + ldc); c11 = load(c + ldc + 8) }
+            if rows > 2 { c20 = load(c + 2 &* ldc); c21 = load(c + 2 &* ldc + 8) }
+            if rows > 3 { c30 = load(c + 3 &* ldc); c31 = load(c + 3 &* ldc + 8) }
+            if rows > 4 { c40 = load(c + 4 &* ldc); c41 = load(c + 4 &* ldc + 8) }
+            if rows > 5 { c50 = load(c + 5 &* ldc); c51 = load(c + 5 &* ldc + 8) }
+        }
         var bp = b
         var k = 0
-        while k < ic {
+        while k < depth {
             let b0 = load(bp), b1 = load(bp + 8)
             var x = SIMD8<Float>(repeating: r0[k])
             c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
@@ -125,29 +154,42 @@ enum PointwiseGEMM {
             bp += 16
             k &+= 1
         }
-        store(act(c00), c); store(act(c01), c + 8)
-        if rows > 1 { store(act(c10), c + ldc); store(act(c11), c + ldc + 8) }
-        if rows > 2 { store(act(c20), c + 2 &* ldc); store(act(c21), c + 2 &* ldc + 8) }
-        if rows > 3 { store(act(c30), c + 3 &* ldc); store(act(c31), c + 3 &* ldc + 8) }
-        if rows > 4 { store(act(c40), c + 4 &* ldc); store(act(c41), c + 4 &* ldc + 8) }
-        if rows > 5 { store(act(c50), c + 5 &* ldc); store(act(c51), c + 5 &* ldc + 8) }
+        if mode.last {
+            c00 = act(c00); c01 = act(c01); c10 = act(c10); c11 = act(c11); c20 = act(c20); c21 = act(c21)
+            c30 = act(c30); c31 = act(c31); c40 = act(c40); c41 = act(c41); c50 = act(c50); c51 = act(c51)
+        }
+        store(c00, c); store(c01, c + 8)
+        if rows > 1 { store(c10, c + ldc); store(c11, c + ldc + 8) }
+        if rows > 2 { store(c20, c + 2 &* ldc); store(c21, c + 2 &* ldc + 8) }
+        if rows > 3 { store(c30, c + 3 &* ldc); store(c31, c + 3 &* ldc + 8) }
+        if rows > 4 { store(c40, c + 4 &* ldc); store(c41, c + 4 &* ldc + 8) }
+        if rows > 5 { store(c50, c + 5 &* ldc); store(c51, c + 5 &* ldc + 8) }
     }
 
     /// Up to six rows × 8 columns (the narrow last panel).
     @inline(__always)
-    private static func tile8<A: ActivationKernel>(_ a: UnsafePointer<Float>, ic: Int, rows: Int, b: UnsafePointer<Float>,
-                                                   bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int, _ act: A) {
+    private static func tile8<A: ActivationKernel>(_ a: UnsafePointer<Float>, lda: Int, depth: Int, rows: Int, b: UnsafePointer<Float>,
+                                                   bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
+                                                   _ mode: Accumulation, _ act: A) {
         let r0 = a
-        let r1 = a + (rows > 1 ? ic : 0)
-        let r2 = a + (rows > 2 ? 2 &* ic : 0)
-        let r3 = a + (rows > 3 ? 3 &* ic : 0)
-        let r4 = a + (rows > 4 ? 4 &* ic : 0)
-        let r5 = a + (rows > 5 ? 5 &* ic : 0)
+        let r1 = a + (rows > 1 ? lda : 0)
+        let r2 = a + (rows > 2 ? 2 &* lda : 0)
+        let r3 = a + (rows > 3 ? 3 &* lda : 0)
+        let r4 = a + (rows > 4 ? 4 &* lda : 0)
+        let r5 = a + (rows > 5 ? 5 &* lda : 0)
         let bias0 = load(bias)
         var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
+        if !mode.first {
+            c0 = load(c)
+            if rows > 1 { c1 = load(c + ldc) }
+            if rows > 2 { c2 = load(c + 2 &* ldc) }
+            if rows > 3 { c3 = load(c + 3 &* ldc) }
+            if rows > 4 { c4 = load(c + 4 &* ldc) }
+            if rows > 5 { c5 = load(c + 5 &* ldc) }
+        }
         var bp = b
         var k = 0
-        while k < ic {
+        while k < depth {
             let b0 = load(bp)
             c0 = c0.addingProduct(SIMD8<Float>(repeating: r0[k]), b0)
             c1 = c1.addingProduct(SIMD8<Float>(repeating: r1[k]), b0)
@@ -158,11 +200,12 @@ enum PointwiseGEMM {
             bp += 8
             k &+= 1
         }
-        store(act(c0), c)
-        if rows > 1 { store(act(c1), c + ldc) }
-        if rows > 2 { store(act(c2), c + 2 &* ldc) }
-        if rows > 3 { store(act(c3), c + 3 &* ldc) }
-        if rows > 4 { store(act(c4), c + 4 &* ldc) }
-        if rows > 5 { store(act(c5), c + 5 &* ldc) }
+        if mode.last { c0 = act(c0); c1 = act(c1); c2 = act(c2); c3 = act(c3); c4 = act(c4); c5 = act(c5) }
+        store(c0, c)
+        if rows > 1 { store(c1, c + ldc) }
+        if rows > 2 { store(c2, c + 2 &* ldc) }
+        if rows > 3 { store(c3, c + 3 &* ldc) }
+        if rows > 4 { store(c4, c + 4 &* ldc) }
+        if rows > 5 { store(c5, c + 5 &* ldc) }
     }
 }
