@@ -54,6 +54,7 @@ public func buildApplication(
 
     return Application(
         router: router,
+        server: .http1LargeReads,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vantage"),
         services: runsClient ? [client] : [],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
