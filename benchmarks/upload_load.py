@@ -190,6 +190,9 @@ def main():
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--photos", type=int, default=96, help="uploads per round")
     parser.add_argument("--rounds", type=int, default=3, help="benchmark rounds (medians are reported)")
+    parser.add_argument("--warmup", type=int, default=32,
+                        help="uploads (and validations) before the rounds, not counted: the server's first requests "
+                             "open its connection pool and prepare its statements")
     parser.add_argument("--width", type=int, default=4000)
     parser.add_argument("--height", type=int, default=3000)
     parser.add_argument("--crash", action="store_true", help="SIGKILL the server mid-load and check consistency")
@@ -212,20 +215,24 @@ def main():
     server = Server(args.vantage, env, port, log)
     try:
         rounds = 1 if (args.crash or args.db_restart or args.sigterm) else max(1, args.rounds)
-        print(f"generating {args.photos * rounds} distinct {args.width}x{args.height} JPEGs (EXIF orientation {args.orientation}) ...", flush=True)
+        warmup = 0 if (args.crash or args.db_restart or args.sigterm) else max(0, args.warmup)
+        print(f"generating {args.photos * rounds + warmup} distinct {args.width}x{args.height} JPEGs (EXIF orientation {args.orientation}) ...", flush=True)
         now = time.time()
         photos_dir = os.path.join(home, "photos")
         os.makedirs(photos_dir)
         files = []
-        for i in range(args.photos * rounds):
+        for i in range(args.photos * rounds + warmup):
             path = os.path.join(photos_dir, f"p{i:04d}.jpg")
             with open(path, "wb") as f:
                 f.write(phone_jpeg(i, args.width, args.height, now - 60, args.orientation))
             files.append(path)
         sizes = [os.path.getsize(p) for p in files]
         print(f"  median size {statistics.median(sizes) / 1e6:.1f} MB")
+        # The generated files' dirty pages would otherwise be written back during the first round,
+        # competing with the server's fsyncs for the disk and with both sides for the CPU.
+        os.sync()
 
-        url, pairs = seed_world(args.vantage, env, args.photos * rounds, args.clients)
+        url, pairs = seed_world(args.vantage, env, args.photos * rounds + warmup, args.clients)
         if args.statements:
             with open(os.path.join(home, "postgres", "data", "postgresql.conf"), "a") as conf:
                 conf.write("\nshared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\npg_stat_statements.track_planning = on\n")
@@ -235,6 +242,8 @@ def main():
         server.start()
         bodies = [open(p, "rb").read() for p in files]
         all_jobs = [(task_id, token, body) for (task_id, token), body in zip(pairs, bodies)]
+        warmup_jobs, warmup_files = all_jobs[len(all_jobs) - warmup:], files[len(files) - warmup:]
+        all_jobs, files = all_jobs[:len(all_jobs) - warmup], files[:len(files) - warmup]
         jobs = all_jobs[:args.photos]
 
         results = []
@@ -363,6 +372,12 @@ def main():
         # on this noisy machine hits both figures alike; medians and the median ratio are reported.
         figures = []
         errors = []
+        if warmup:
+            standalone_validator(warmup_files)
+            with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
+                list(pool.map(run, warmup_jobs))
+            errors += [x for x in results if x[1] != 201]
+            print(f"warm-up: {warmup} uploads and validations, not counted", flush=True)
         for r in range(rounds):
             round_files = files[r * args.photos:(r + 1) * args.photos]
             validator_per_s = standalone_validator(round_files)
@@ -391,7 +406,7 @@ def main():
         rss = server.peak_rss_mb()
         server.stop()
         if args.statements:
-            uploads = len(all_jobs)
+            uploads = len(all_jobs) + warmup
             print(psql(url, f"""SELECT round((total_plan_time + total_exec_time)::numeric / {uploads}, 3) || ' ms/upload (plan '
                                   || round(total_plan_time::numeric / {uploads}, 3) || ')  '
                                   || calls || ' calls  ' || regexp_replace(left(query, 110), '\\s+', ' ', 'g')
