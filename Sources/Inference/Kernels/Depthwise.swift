@@ -146,6 +146,35 @@ enum Depthwise {
         let kxEnd = max(kxStart, min(g.kernel.w, (g.width - ix0 + g.dilations.w - 1) / g.dilations.w))
         let out = row + ox * channels
         var c = 0
+        // Four independent accumulators per step, so the multiply-adds overlap instead of each waiting
+        // for the previous one (border pixels of small maps, e.g. 5×5 on 7×7, are over half the row).
+        while c + 64 <= channels {
+            var a0 = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD16<Float>.self)
+            var a1 = UnsafeRawPointer(bias + c + 16).loadUnaligned(as: SIMD16<Float>.self)
+            var a2 = UnsafeRawPointer(bias + c + 32).loadUnaligned(as: SIMD16<Float>.self)
+            var a3 = UnsafeRawPointer(bias + c + 48).loadUnaligned(as: SIMD16<Float>.self)
+            for ky in kys {
+                let inRow = image + ((iy0 + ky * g.dilations.h) * g.width + ix0) * channels + c
+                let wRow = weights + ky * g.kernel.w * channels + c
+                for kx in kxStart..<kxEnd {
+                    let x = inRow + kx * g.dilations.w * channels
+                    let w = wRow + kx * channels
+                    a0 = a0.addingProduct(UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self),
+                                          UnsafeRawPointer(w).loadUnaligned(as: SIMD16<Float>.self))
+                    a1 = a1.addingProduct(UnsafeRawPointer(x + 16).loadUnaligned(as: SIMD16<Float>.self),
+                                          UnsafeRawPointer(w + 16).loadUnaligned(as: SIMD16<Float>.self))
+                    a2 = a2.addingProduct(UnsafeRawPointer(x + 32).loadUnaligned(as: SIMD16<Float>.self),
+                                          UnsafeRawPointer(w + 32).loadUnaligned(as: SIMD16<Float>.self))
+                    a3 = a3.addingProduct(UnsafeRawPointer(x + 48).loadUnaligned(as: SIMD16<Float>.self),
+                                          UnsafeRawPointer(w + 48).loadUnaligned(as: SIMD16<Float>.self))
+                }
+            }
+            store(act, a0, out + c)
+            store(act, a1, out + c + 16)
+            store(act, a2, out + c + 32)
+            store(act, a3, out + c + 48)
+            c += 64
+        }
         while c + 16 <= channels {
             var acc = UnsafeRawPointer(bias + c).loadUnaligned(as: SIMD16<Float>.self)
             for ky in kys {
