@@ -26,7 +26,6 @@ struct ConvLayer: Sendable {
     /// Weights packed for `PointwiseGEMM`, made with the rearrangement.
     private(set) var packedPointwise: [Float]?
 
-
     /// One filter per channel: runs on the vectorised depthwise kernel rather than sgemm.
     var isDepthwise: Bool { groups == inChannels && outChannels == inChannels && groups > 1 }
 
