@@ -1,7 +1,8 @@
 internal import COpenBLAS
 
-/// Convolutions on NHWC activations: 1×1 as one sgemm over the whole batch, k×k and grouped by
-/// im2col per image + sgemm, depthwise by a dedicated SIMD kernel; bias and activation fused.
+/// Convolutions on NHWC activations that `PointwiseGEMM` does not take (the planner sends it every
+/// ungrouped layer whose output channels are a multiple of 8): 1×1 by sgemm over row blocks, k×k and
+/// grouped by im2col per image + sgemm, depthwise by a dedicated SIMD kernel; bias and activation fused.
 enum Convolution {
     /// Scratch floats the im2col path needs for one image.
     static func scratchCount(_ layer: ConvLayer, _ g: SpatialGeometry) -> Int {

@@ -111,18 +111,21 @@ enum PointwiseGEMM {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
     }
 
-    /// Up to six rows × 16 columns. Rows past `rows` read the last real row (valid memory) and are
-    /// never stored.
+    /// The six input rows a tile reads. Rows past `rows` read the first row again (valid memory);
+    /// their sums are never stored.
+    @inline(__always)
+    private static func rowPointers(_ a: UnsafePointer<Float>, lda: Int, rows: Int)
+        -> (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>) {
+        (a, a + (rows > 1 ? lda : 0), a + (rows > 2 ? 2 &* lda : 0), a + (rows > 3 ? 3 &* lda : 0),
+         a + (rows > 4 ? 4 &* lda : 0), a + (rows > 5 ? 5 &* lda : 0))
+    }
+
+    /// Up to six rows × 16 columns (see `rowPointers` for short tiles).
     @inline(__always)
     private static func tile16<A: ActivationKernel>(_ a: UnsafePointer<Float>, lda: Int, depth: Int, rows: Int, b: UnsafePointer<Float>,
                                                     bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                                                     _ mode: Accumulation, _ act: A) {
-        let r0 = a
-        let r1 = a + (rows > 1 ? lda : 0)
-        let r2 = a + (rows > 2 ? 2 &* lda : 0)
-        let r3 = a + (rows > 3 ? 3 &* lda : 0)
-        let r4 = a + (rows > 4 ? 4 &* lda : 0)
-        let r5 = a + (rows > 5 ? 5 &* lda : 0)
+        let (r0, r1, r2, r3, r4, r5) = rowPointers(a, lda: lda, rows: rows)
         let bias0 = load(bias), bias1 = load(bias + 8)
         var c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1, c20 = bias0, c21 = bias1
         var c30 = bias0, c31 = bias1, c40 = bias0, c41 = bias1, c50 = bias0, c51 = bias1
@@ -171,12 +174,7 @@ enum PointwiseGEMM {
     private static func tile8<A: ActivationKernel>(_ a: UnsafePointer<Float>, lda: Int, depth: Int, rows: Int, b: UnsafePointer<Float>,
                                                    bias: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int,
                                                    _ mode: Accumulation, _ act: A) {
-        let r0 = a
-        let r1 = a + (rows > 1 ? lda : 0)
-        let r2 = a + (rows > 2 ? 2 &* lda : 0)
-        let r3 = a + (rows > 3 ? 3 &* lda : 0)
-        let r4 = a + (rows > 4 ? 4 &* lda : 0)
-        let r5 = a + (rows > 5 ? 5 &* lda : 0)
+        let (r0, r1, r2, r3, r4, r5) = rowPointers(a, lda: lda, rows: rows)
         let bias0 = load(bias)
         var c0 = bias0, c1 = bias0, c2 = bias0, c3 = bias0, c4 = bias0, c5 = bias0
         if !mode.first {
