@@ -11,24 +11,29 @@ public struct APIError: HTTPResponseError, Sendable {
     public var code: String
     /// One sentence for a person.
     public var message: String
+    /// Headers the answer carries besides Content-Type, such as `Retry-After`.
+    public var headers: HTTPFields
 
     /// Creates an error response.
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
 
     /// The JSON response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
         let data = try JSONEncoder().encode(body)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "A valid bearer token is required.")
-    static let databaseUnavailable = APIError(.serviceUnavailable, "database_unavailable", "The database is unavailable; retry shortly.")
+    // A database call waits at most the deadline (5 s by default); a retry sooner mostly meets the same outage.
+    static let databaseUnavailable = APIError(
+        .serviceUnavailable, "database_unavailable", "The database is unavailable; retry shortly.", headers: [.retryAfter: "5"])
     static let notFound = APIError(.notFound, "not_found", "No such resource.")
 }

@@ -130,7 +130,9 @@ struct WorkerRoutes {
 
     private func checkRate(_ worker: AuthenticatedWorker) throws {
         guard limiter.allow(worker.id) else {
-            throw APIError(.tooManyRequests, "rate_limited", "Too many uploads; wait a minute and retry.")
+            throw APIError(
+                .tooManyRequests, "rate_limited", "Too many uploads; wait a minute and retry.",
+                headers: [.retryAfter: "\(limiter.secondsPerToken)"])
         }
     }
 
