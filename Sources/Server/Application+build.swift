@@ -51,6 +51,8 @@ public func buildApplication(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
+    // Last, so it sees every route above; it wraps only the router's not-found answer.
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
 
     return Application(
         router: router,
