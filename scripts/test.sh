@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, starts a throwaway
-# PostgreSQL cluster, builds, runs `swift test`, and stops the cluster on exit even when tests fail.
+# PostgreSQL cluster, builds, checks the served OpenAPI document with Schemathesis, runs `swift test`,
+# and stops the cluster on exit even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,8 @@ source scripts/test-cluster.sh
 trap stop_test_cluster EXIT
 
 swift build --build-tests
+# The OpenAPI document against the real server; its failure fails the script once the suite has run.
+schemathesis_status=0
+scripts/schemathesis.sh || schemathesis_status=$?
 swift test "$@"
+exit "$schemathesis_status"
