@@ -11,21 +11,37 @@ public struct APIError: HTTPResponseError, Sendable {
     public var code: String
     /// One sentence for a person.
     public var message: String
+    /// Seconds after which a retry may succeed (`Retry-After`), for 429 and 503.
+    public var retryAfterSeconds: Int?
+    /// The task the request concerned, when there was one: every upload answer names it.
+    public var taskID: Int64?
 
     /// Creates an error response.
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfterSeconds: Int? = nil, taskID: Int64? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfterSeconds = retryAfterSeconds
+        self.taskID = taskID
     }
 
     /// The JSON response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
-        let data = try JSONEncoder().encode(body)
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(Body(error: .init(code: code, message: message), task_id: taskID))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+        }
+        var error: Detail
+        var task_id: Int64?
     }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "A valid bearer token is required.")

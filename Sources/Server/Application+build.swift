@@ -20,12 +20,15 @@ public func buildApplication(
 
     let repository = PostgresUploadRepository(client: client, logger: logger)
     let deadline = DatabaseDeadline(seconds: max(1, configuration.databaseTimeoutSeconds))
+    let gate = UploadGate(
+        slots: configuration.validationSlots, perWorker: configuration.uploadsInFlightPerWorker,
+        maxWait: .milliseconds(Int64(configuration.validationWaitSeconds * 1000)))
     let uploader = PhotoUploader(
         repository: repository, deadline: deadline, blobs: BlobStore(root: configuration.blobRoot),
-        validator: PhotoValidator(thresholds: configuration.thresholds), metrics: metrics)
+        validator: PhotoValidator(thresholds: configuration.thresholds), gate: gate, metrics: metrics)
     let routes = WorkerRoutes(
         repository: repository, deadline: deadline, uploader: uploader, limiter: RateLimiter(perMinute: configuration.uploadsPerMinute),
-        maxUploadBytes: configuration.maxUploadBytes)
+        gate: gate, maxUploadBytes: configuration.maxUploadBytes)
     routes.register(on: router.group("v1").add(middleware: BearerAuthMiddleware(repository: repository, deadline: deadline)))
 
     router.get("/openapi.yaml") { _, _ in

@@ -18,6 +18,13 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a request's database call may take before it is answered 503 (commits get three
     /// times this); `/readyz` probes with the smaller of this and 2 s.
     public var databaseTimeoutSeconds: Int = 5
+    /// Uploads validated at once (the CPU-bound part); one per core by default.
+    public var validationSlots: Int = ProcessInfo.processInfo.activeProcessorCount
+    /// Longest wait for a validation slot before 503 `server_busy` with `Retry-After`.
+    public var validationWaitSeconds: Double = 20
+    /// Uploads one worker may have in progress at once (from the request's start) before 429
+    /// `too_many_in_flight`.
+    public var uploadsInFlightPerWorker: Int = 4
 
     /// Creates a configuration; defaults: 127.0.0.1:8080, 25 MB, 120 uploads a minute.
     public init(

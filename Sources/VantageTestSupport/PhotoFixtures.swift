@@ -178,7 +178,7 @@ public enum PhotoFixtures {
         return PhoneLikePhoto(
             bytes: bytes,
             privateStrings: ["OWNER-Jane-Q", "BODY-SN-7731", "LENS-SN-5512", "ARTIST-Jane-Q", "COPYRIGHT-Jane-Q",
-                             "DESCRIPTION-kitchen", "HOST-Pixel", "UNIQUE-ID-0042", "HDR+", "XMP-PRIVATE", "xmpmeta", "MPF",
+                             "DESCRIPTION-kitchen", "HOST-Pixel", "UNIQUE-ID-0042", "HDR+ 1.0", "XMP-PRIVATE", "xmpmeta", "MPF-PRIVATE",
                              "IPTC-PRIVATE", "Photoshop", "COMMENT-PRIVATE", "ftypmp42", "MOTION-PHOTO"],
             iccMarker: iccMarker)
     }
