@@ -43,7 +43,8 @@ public struct JPEGSegments: Sendable, Equatable {
     }
 
     /// Parses `bytes`; throws `PhotoError(.notJPEG)` without SOI and `.corrupt` when the marker
-    /// layout is broken or no scan starts.
+    /// layout is broken before the first scan or no scan starts. Past the first scan a broken
+    /// layout ends the walk as truncation does, where decoders stop too.
     public init(parsing bytes: [UInt8], through extent: Extent) throws {
         guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else {
             throw PhotoError(.notJPEG, "The data does not start with a JPEG start-of-image marker.")
@@ -60,7 +61,9 @@ public struct JPEGSegments: Sendable, Equatable {
                 break reading
             }
             guard bytes[position] == 0xFF else {
-                throw PhotoError(.corrupt, "The JPEG marker layout is broken before \(sawScan ? "its end" : "the first scan").")
+                guard sawScan else { throw PhotoError(.corrupt, "The JPEG marker layout is broken before the first scan.") }
+                truncated = true
+                break reading
             }
             // Fill bytes (repeated FF) are allowed before any marker.
             let markerStart = position
@@ -79,19 +82,23 @@ public struct JPEGSegments: Sendable, Equatable {
                 end = position
                 break reading
             case 0x00:
-                throw PhotoError(.corrupt, "The JPEG marker layout is broken before \(sawScan ? "its end" : "the first scan").")
+                guard sawScan else { throw PhotoError(.corrupt, "The JPEG marker layout is broken before the first scan.") }
+                truncated = true
+                break reading
             case 0x01, 0xD0...0xD8:
                 parts.append(.standalone(marker: marker, range: markerStart..<position))
                 continue reading
             default:
                 break
             }
-            guard position + 2 <= bytes.count else {
-                throw PhotoError(.corrupt, "The JPEG ends inside a segment header.")
-            }
-            let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
+            let length = position + 2 <= bytes.count ? Int(bytes[position]) << 8 | Int(bytes[position + 1]) : 0
             guard length >= 2, position + length <= bytes.count else {
-                throw PhotoError(.corrupt, "A JPEG segment claims more bytes than the file holds.")
+                guard sawScan else {
+                    throw PhotoError(.corrupt, position + 2 <= bytes.count
+                        ? "A JPEG segment claims more bytes than the file holds." : "The JPEG ends inside a segment header.")
+                }
+                truncated = true
+                break reading
             }
             let body = (position + 2)..<(position + length)
             position += length

@@ -36,6 +36,13 @@ import VantageTestSupport
         #expect(Array(sanitized.suffix(2)) == [0xFF, 0xD9])
         #expect(try JPEGCodec.decode(sanitized).warning != nil, "still decodes as damaged, as the upload did")
 
+        // Past the first scan, a broken layout (here a segment claiming 64 KB) ends the walk as truncation does.
+        let broken = Array(jpeg.dropLast(2)) + [0xFF, 0xE5, 0xFF, 0xF0, 0x01]
+        let walked = try JPEGSegments(parsing: broken, through: .whole)
+        #expect(walked.isTruncated)
+        let whole = try JPEGSanitizer.sanitized(jpeg, segments: try JPEGSegments(parsing: jpeg, through: .whole), exif: nil)
+        #expect(try JPEGSanitizer.sanitized(broken, segments: walked, exif: nil) == whole, "the image itself is kept whole")
+
         #expect(throws: PhotoError.self) { try JPEGSegments(parsing: [0x00, 0x01, 0x02, 0x03], through: .whole) }
         #expect(throws: PhotoError.self) { try JPEGSegments(parsing: [0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 0], through: .whole) }
         #expect(throws: PhotoError.self) { try JPEGSegments(parsing: [0xFF, 0xD8, 0xFF, 0xD9], through: .whole) }
