@@ -12,11 +12,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind.") var port = 8080
     @Option(name: .customLong("max-upload-mb"), help: "Largest accepted photo, in MB.") var maxUploadMB = 25
     @Option(help: "Seconds a database call may take before the request is answered 503.") var databaseTimeout = 5
+    @Option(help: "Uploads validated at once (default: one per core).") var validationSlots: Int?
+    @Option(help: "Seconds an upload may wait for a validation slot before 503 server_busy.") var validationWait = 20.0
+    @Option(help: "Uploads one worker may have in progress at once before 429 too_many_in_flight.") var uploadsInFlight = 4
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535.") }
         guard (1...200).contains(maxUploadMB) else { throw ValidationError("--max-upload-mb must be between 1 and 200.") }
         guard (1...300).contains(databaseTimeout) else { throw ValidationError("--database-timeout must be between 1 and 300 seconds.") }
+        if let validationSlots, !(1...256).contains(validationSlots) {
+            throw ValidationError("--validation-slots must be between 1 and 256.")
+        }
+        guard validationWait.isFinite, (0...300).contains(validationWait) else {
+            throw ValidationError("--validation-wait must be between 0 and 300 seconds.")
+        }
+        guard (1...64).contains(uploadsInFlight) else { throw ValidationError("--uploads-in-flight must be between 1 and 64.") }
     }
 
     func run() async throws {
@@ -25,6 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
             var configuration = ServerConfiguration(
                 host: host, port: port, maxUploadBytes: maxUploadMB * 1_000_000, blobRoot: context.blobRoot)
             configuration.databaseTimeoutSeconds = databaseTimeout
+            if let validationSlots { configuration.validationSlots = validationSlots }
+            configuration.validationWaitSeconds = validationWait
+            configuration.uploadsInFlightPerWorker = uploadsInFlight
             try await VantageServer.run(
                 configuration: configuration, url: try context.database.connectionURL(),
                 migrations: try Migration.load(from: context.paths.migrations), logger: context.serverLogger)
