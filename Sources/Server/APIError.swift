@@ -27,12 +27,17 @@ public struct APIError: HTTPResponseError, Sendable {
 
     /// The JSON response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = try encoder.encode(Body(error: .init(code: code, message: message), task_id: taskID))
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
+    }
+
+    /// The JSON body, also written outside Hummingbird's responder (`ConnectionRefusal`).
+    var jsonBody: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding strings and an optional integer cannot fail.
+        return Array((try? encoder.encode(Body(error: .init(code: code, message: message), task_id: taskID))) ?? Data())
     }
 
     private struct Body: Encodable {
@@ -45,6 +50,9 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "A valid bearer token is required.")
-    static let databaseUnavailable = APIError(.serviceUnavailable, "database_unavailable", "The database is unavailable; retry shortly.")
+    static let databaseUnavailable = APIError(
+        .serviceUnavailable, "database_unavailable", "The database is unavailable; retry shortly.", retryAfterSeconds: 2)
     static let notFound = APIError(.notFound, "not_found", "No such resource.")
+    static let tooManyConnections = APIError(
+        .serviceUnavailable, "too_many_connections", "The server has too many open connections; retry shortly.")
 }

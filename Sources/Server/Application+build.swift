@@ -9,6 +9,7 @@ import Validation
 /// Builds the HTTP application: routes, error mapping, metrics; the Postgres client runs as one of
 /// its services unless the caller already runs it (`runsClient: false`). `onListening` receives the
 /// bound port once the server accepts connections (port 0 in the configuration picks a free one).
+/// Connections get the configuration's deadlines and cap (`GuardedHTTP1Channel`).
 public func buildApplication(
     configuration: ServerConfiguration, client: PostgresClient, logger: Logger, runsClient: Bool = true,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -57,7 +58,7 @@ public func buildApplication(
 
     return Application(
         router: router,
-        server: .http1LargeReads,
+        server: .http1Guarded(configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vantage"),
         services: runsClient ? [client] : [],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
