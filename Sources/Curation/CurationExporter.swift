@@ -155,7 +155,7 @@ public struct CurationExporter: Sendable {
         }
     }
 
-    /// The exported bytes of one photo: a bordered PNG, or the JPEG without metadata.
+    /// The exported bytes of one photo: an upright bordered PNG, or the stored JPEG with only its orientation.
     static func image(for photo: ExportPhoto, format: ExportFormat, level: Int, blobs: BlobStore) throws -> [UInt8] {
         let data: Data
         do {
@@ -169,11 +169,16 @@ public struct CurationExporter: Sendable {
         let bytes = [UInt8](data)
         switch format {
         case .jpeg:
-            return try JPEGMetadataStripper.strip(bytes)
+            do {
+                return try JPEGSanitizer.exportable(bytes)
+            } catch let error as PhotoError {
+                throw CurationError(.badBlob, "Photo \(photo.id) cannot be exported: \(error.message)")
+            }
         case .objectnet:
             do {
-                let decoded = try JPEGCodec.decode(bytes, color: .rgb)
-                return try PNGEncoder.encode(try decoded.image.withRedBorder(), level: level)
+                var image = try JPEGCodec.decode(bytes, color: .rgb).image
+                if let orientation = (try? ExifMetadata(jpeg: bytes))??.orientation { image = image.applying(orientation) }
+                return try PNGEncoder.encode(try image.withRedBorder(), level: level)
             } catch let error as PhotoError {
                 throw CurationError(.badBlob, "Photo \(photo.id) cannot be converted: \(error.message)")
             }

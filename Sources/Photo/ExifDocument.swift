@@ -7,8 +7,8 @@ import Glibc
 final class ExifDocument {
     let raw: UnsafeMutablePointer<ExifData>
 
-    /// An empty document in Intel byte order.
-    init() throws {
+    /// An empty document in `byteOrder` (Intel unless told).
+    init(byteOrder order: ExifByteOrder = EXIF_BYTE_ORDER_INTEL) throws {
         guard let data = exif_data_new() else {
             throw PhotoError(.resources, "libexif could not allocate an EXIF block.")
         }
@@ -16,7 +16,7 @@ final class ExifDocument {
         // Keep exactly what we write or read: no "fixing" of entries behind our back.
         exif_data_unset_option(raw, EXIF_DATA_OPTION_FOLLOW_SPECIFICATION)
         exif_data_unset_option(raw, EXIF_DATA_OPTION_IGNORE_UNKNOWN_TAGS)
-        exif_data_set_byte_order(raw, EXIF_BYTE_ORDER_INTEL)
+        exif_data_set_byte_order(raw, order)
     }
 
     /// Loads an APP1 payload ("Exif\0\0" + TIFF); the caller bounds its length to one segment.
@@ -94,6 +94,15 @@ final class ExifDocument {
         entry.pointee.data = buffer
         entry.pointee.size = UInt32(bytes.count)
         exif_content_add_entry(content, entry)
+    }
+
+    /// Copies one entry of `other` (same byte order) verbatim; false when `other` has none.
+    @discardableResult
+    func copy(_ ifd: ExifIfd, _ tag: UInt16, from other: ExifDocument) throws -> Bool {
+        guard let source = other.entry(ifd, tag), let data = source.pointee.data, source.pointee.size > 0 else { return false }
+        let bytes = Array(UnsafeBufferPointer(start: data, count: Int(source.pointee.size)))
+        try set(ifd, tag, format: source.pointee.format, components: Int(source.pointee.components), bytes: bytes)
+        return true
     }
 
     func setString(_ ifd: ExifIfd, _ tag: UInt16, _ value: String) throws {

@@ -1,7 +1,7 @@
 import CExif
 
-/// Builds EXIF APP1 payloads with libexif: fresh ones for test fixtures, and sanitised copies
-/// of uploaded ones for storage (no GPS, no serial numbers or maker note, Orientation 1).
+/// Builds EXIF APP1 payloads with libexif: fresh ones for test fixtures, and the whitelisted
+/// capture facts of uploaded ones for storage.
 public enum ExifWriter {
     /// A GPS position to write (degrees; negative is south / west).
     public struct Position: Sendable, Equatable {
@@ -18,7 +18,8 @@ public enum ExifWriter {
     }
 
     /// A payload ("Exif\0\0" + TIFF) holding the given values; `gps` adds a GPS IFD.
-    public static func payload(_ values: ExifMetadata, gps: Position? = nil) throws -> [UInt8] {
+    public static func payload(_ values: ExifMetadata, gps: Position? = nil,
+                               identifying texts: [IdentifyingText: String] = [:]) throws -> [UInt8] {
         let document = try ExifDocument()
         let ifd0 = EXIF_IFD_0, exif = EXIF_IFD_EXIF, gpsIFD = EXIF_IFD_GPS
         typealias Tag = ExifMetadata.Tag
@@ -36,6 +37,9 @@ public enum ExifWriter {
         for (tag, serial) in zip([Tag.bodySerialNumber, Tag.lensSerialNumber, Tag.cameraOwnerName], values.serialNumbers) {
             try document.setString(exif, tag, serial)
         }
+        for (text, value) in texts.sorted(by: { $0.key.place.tag < $1.key.place.tag }) {
+            try document.setString(text.place.ifd, text.place.tag, value)
+        }
         if let gps {
             try document.setBytes(gpsIFD, Tag.gpsVersionID, [2, 3, 0, 0])
             try document.setString(gpsIFD, Tag.gpsLatitudeRef, gps.latitude < 0 ? "S" : "N")
@@ -46,20 +50,66 @@ public enum ExifWriter {
         return try document.save()
     }
 
-    /// A copy of an uploaded payload fit for storage: GPS IFD, serial numbers, owner name,
-    /// maker note and thumbnail removed; Orientation set to 1; pixel dimensions updated.
-    public static func sanitized(_ payload: ArraySlice<UInt8>, width: Int, height: Int) throws -> [UInt8] {
-        let document = try ExifDocument(payload: payload)
-        typealias Tag = ExifMetadata.Tag
-        document.removeAll(EXIF_IFD_GPS)
-        for tag in Tag.identifying + [Tag.makerNote] { document.remove(EXIF_IFD_EXIF, tag) }
-        document.removeAll(EXIF_IFD_1)
-        document.removeThumbnail()
-        try document.setShort(EXIF_IFD_0, Tag.orientation, 1)
-        if document.entry(EXIF_IFD_EXIF, Tag.pixelXDimension) != nil, (1...0xFFFF).contains(width), (1...0xFFFF).contains(height) {
-            try document.setShort(EXIF_IFD_EXIF, Tag.pixelXDimension, UInt16(width))
-            try document.setShort(EXIF_IFD_EXIF, Tag.pixelYDimension, UInt16(height))
+    /// Identifying text tags a camera or an editor may write, for building test photos that carry
+    /// them (the storage whitelist drops every one).
+    public enum IdentifyingText: Sendable, CaseIterable {
+        /// IFD0 Artist.
+        case artist
+        /// IFD0 Copyright.
+        case copyright
+        /// IFD0 ImageDescription.
+        case imageDescription
+        /// IFD0 HostComputer.
+        case hostComputer
+        /// EXIF ImageUniqueID.
+        case imageUniqueID
+
+        var place: (ifd: ExifIfd, tag: UInt16) {
+            switch self {
+            case .artist: (EXIF_IFD_0, 0x013B)
+            case .copyright: (EXIF_IFD_0, 0x8298)
+            case .imageDescription: (EXIF_IFD_0, 0x010E)
+            case .hostComputer: (EXIF_IFD_0, 0x013C)
+            case .imageUniqueID: (EXIF_IFD_EXIF, 0xA420)
+            }
         }
+    }
+
+    /// The tags a stored photo keeps: the camera (make, model), how it is displayed (orientation),
+    /// when it was taken (times, sub-seconds, offsets) and how it was exposed. Nothing that names a
+    /// person, a device serial, a place or the software that touched the file.
+    static let captureFacts: [(ifd: ExifIfd, tags: [UInt16])] = [
+        (EXIF_IFD_0, [0x010F, 0x0110]),
+        (EXIF_IFD_EXIF, [
+            0x829A, 0x829D, 0x8822, 0x8827, 0x9003, 0x9004, 0x9010, 0x9011, 0x9012, 0x9201, 0x9202, 0x9203,
+            0x9204, 0x9207, 0x9209, 0x920A, 0x9291, 0x9292, 0xA402, 0xA403, 0xA405,
+        ]),
+    ]
+
+    /// A fresh payload holding only the capture facts of an uploaded one, in its byte order: make,
+    /// model, capture times and offsets, exposure, and the Orientation when it is 1–8. Nil when the
+    /// upload's EXIF holds none of them.
+    public static func captureFacts(of payload: ArraySlice<UInt8>) throws -> [UInt8]? {
+        let source = try ExifDocument(payload: payload)
+        let kept = try ExifDocument(byteOrder: source.byteOrder)
+        var copied = 0
+        for (ifd, tags) in captureFacts {
+            for tag in tags {
+                if try kept.copy(ifd, tag, from: source) { copied += 1 }
+            }
+        }
+        if let orientation = source.short(EXIF_IFD_0, ExifMetadata.Tag.orientation), (1...8).contains(orientation) {
+            try kept.setShort(EXIF_IFD_0, ExifMetadata.Tag.orientation, UInt16(orientation))
+            copied += 1
+        }
+        return copied == 0 ? nil : try kept.save()
+    }
+
+    /// A payload holding only an Orientation tag: what an exported JPEG keeps so that viewers
+    /// show it upright.
+    public static func orientationOnly(_ orientation: ExifOrientation) throws -> [UInt8] {
+        let document = try ExifDocument()
+        try document.setShort(EXIF_IFD_0, ExifMetadata.Tag.orientation, UInt16(orientation.rawValue))
         return try document.save()
     }
 

@@ -1,6 +1,6 @@
 import CTurboJPEG
 
-/// libjpeg-turbo behind Swift values: header, DCT-scaled and full decode, encode, lossless transform.
+/// libjpeg-turbo behind Swift values: header, DCT-scaled and full decode, encode.
 /// Every call uses its own handle, so the codec is safe to use from many threads at once.
 public enum JPEGCodec {
     /// What libjpeg-turbo reads from the headers without decoding pixels.
@@ -78,50 +78,6 @@ public enum JPEGCodec {
         public var warning: String?
     }
 
-    /// A lossless rearrangement of DCT blocks.
-    public enum Transform: Sendable, CaseIterable {
-        /// Mirror left–right.
-        case flipHorizontal
-        /// Mirror top–bottom.
-        case flipVertical
-        /// Mirror across the main diagonal.
-        case transpose
-        /// Mirror across the anti-diagonal.
-        case transverse
-        /// 90° clockwise.
-        case rotate90
-        /// 180°.
-        case rotate180
-        /// 270° clockwise.
-        case rotate270
-
-        /// The transform that makes an image stored with `orientation` upright, or nil for `.up`.
-        public init?(uprighting orientation: ExifOrientation) {
-            switch orientation {
-            case .up: return nil
-            case .upMirrored: self = .flipHorizontal
-            case .down: self = .rotate180
-            case .downMirrored: self = .flipVertical
-            case .leftMirrored: self = .transpose
-            case .right: self = .rotate90
-            case .rightMirrored: self = .transverse
-            case .left: self = .rotate270
-            }
-        }
-
-        var tjValue: Int32 {
-            switch self {
-            case .flipHorizontal: Int32(TJXOP_HFLIP.rawValue)
-            case .flipVertical: Int32(TJXOP_VFLIP.rawValue)
-            case .transpose: Int32(TJXOP_TRANSPOSE.rawValue)
-            case .transverse: Int32(TJXOP_TRANSVERSE.rawValue)
-            case .rotate90: Int32(TJXOP_ROT90.rawValue)
-            case .rotate180: Int32(TJXOP_ROT180.rawValue)
-            case .rotate270: Int32(TJXOP_ROT270.rawValue)
-            }
-        }
-    }
-
     /// Progressive streams with thousands of scans cost a full pass each: cap them.
     private static let decodeFlags = TJFLAG_LIMITSCANS
 
@@ -185,28 +141,6 @@ public enum JPEGCodec {
         defer { if let output { tjFree(output) } }
         guard status == 0, let output else {
             throw PhotoError(.corrupt, "The image cannot be encoded: \(handle.lastError().message).")
-        }
-        return Array(UnsafeBufferPointer(start: output, count: Int(size)))
-    }
-
-    /// Applies `transform` to the DCT blocks without recompressing; partial edge blocks that cannot
-    /// move losslessly are trimmed (at most 15 pixels), and all markers are dropped.
-    public static func transform(_ bytes: [UInt8], _ transform: Transform) throws -> [UInt8] {
-        let handle = try TurboJPEGHandle(.transform)
-        var spec = tjtransform()
-        spec.op = transform.tjValue
-        spec.options = TJXOPT_TRIM | TJXOPT_COPYNONE
-        var output: UnsafeMutablePointer<UInt8>?
-        var size: UInt = 0
-        let status = bytes.withUnsafeBufferPointer { source in
-            tjTransform(handle.raw, source.baseAddress, UInt(source.count), 1, &output, &size, &spec, decodeFlags)
-        }
-        defer { if let output { tjFree(output) } }
-        if status != 0, !handle.lastError().isWarning {
-            throw PhotoError(.corrupt, "The JPEG cannot be transformed: \(handle.lastError().message).")
-        }
-        guard let output, size > 0 else {
-            throw PhotoError(.corrupt, "The JPEG transform produced no output.")
         }
         return Array(UnsafeBufferPointer(start: output, count: Int(size)))
     }

@@ -5,20 +5,16 @@ extension JPEGStructure {
         guard (1...65_535).contains(width), (1...65_535).contains(height) else {
             throw PhotoError(.invalidArgument, "A JPEG frame header holds sizes from 1 to 65535, not \(width)×\(height).")
         }
-        var out = bytes
-        var index = 2
-        while index + 9 < out.count, out[index] == 0xFF {
-            let marker = out[index + 1]
-            let length = Int(out[index + 2]) << 8 | Int(out[index + 3])
-            if marker == 0xC0 || marker == 0xC2 {
-                out[index + 5] = UInt8(height >> 8 & 0xFF)
-                out[index + 6] = UInt8(height & 0xFF)
-                out[index + 7] = UInt8(width >> 8 & 0xFF)
-                out[index + 8] = UInt8(width & 0xFF)
-                return out
-            }
-            index += 2 + length
+        let segments = try JPEGSegments(parsing: bytes, through: .firstScan)
+        guard let frame = segments.segments.first(where: { JPEGSegments.isFrame($0.marker) }), frame.body.count >= 6 else {
+            throw PhotoError(.corrupt, "The JPEG has no frame header before its scan.")
         }
-        throw PhotoError(.corrupt, "The JPEG has no baseline or progressive frame header before its scan.")
+        var out = bytes
+        let b = frame.body.lowerBound
+        out[b + 1] = UInt8(height >> 8 & 0xFF)
+        out[b + 2] = UInt8(height & 0xFF)
+        out[b + 3] = UInt8(width >> 8 & 0xFF)
+        out[b + 4] = UInt8(width & 0xFF)
+        return out
     }
 }

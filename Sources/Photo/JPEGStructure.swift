@@ -1,7 +1,7 @@
-/// The marker layout of a JPEG up to its first scan, parsed by our own bounds-checked reader
-/// so that frame size and EXIF location are known before libjpeg-turbo sees the bytes.
+/// What a JPEG's headers say, up to its first scan: frame size, components, and where the EXIF
+/// block and other metadata sit. Read through `JPEGSegments` before libjpeg-turbo sees the bytes.
 public struct JPEGStructure: Sendable, Equatable {
-    /// Frame width from the SOF header.
+    /// Frame width from the SOF header (as stored, before any EXIF orientation).
     public let width: Int
     /// Frame height from the SOF header.
     public let height: Int
@@ -11,76 +11,40 @@ public struct JPEGStructure: Sendable, Equatable {
     public let isProgressive: Bool
     /// Byte range of the first EXIF APP1 payload, starting at "Exif\0\0".
     public let exifPayload: Range<Int>?
-    /// Byte ranges of whole segments (marker included) that carry metadata we never store:
-    /// every APP1 (EXIF, XMP) and APP13 (Photoshop/IPTC).
+    /// Byte ranges of whole segments (marker included) that carry metadata: every APPn except a
+    /// JFIF APP0, ICC APP2 and Adobe APP14, and every comment.
     public let metadataSegments: [Range<Int>]
 
     /// Whether the bytes start like a JPEG (FF D8 FF).
-    public static func looksLikeJPEG(_ bytes: [UInt8]) -> Bool {
-        bytes.count >= 3 && bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF
-    }
+    public static func looksLikeJPEG(_ bytes: [UInt8]) -> Bool { JPEGSegments.looksLikeJPEG(bytes) }
 
     /// Parses markers from SOI to the first SOS; throws when the layout is broken or has no frame.
     public init(parsing bytes: [UInt8]) throws {
-        guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else {
-            throw PhotoError(.notJPEG, "The data does not start with a JPEG start-of-image marker.")
-        }
-        var position = 2
+        try self.init(bytes, JPEGSegments(parsing: bytes, through: .firstScan))
+    }
+
+    /// The headers of already parsed `segments` of `bytes`.
+    public init(_ bytes: [UInt8], _ segments: JPEGSegments) throws {
         var frame: (width: Int, height: Int, components: Int, progressive: Bool)?
         var exif: Range<Int>?
         var metadata: [Range<Int>] = []
-        scanning: while true {
-            guard position < bytes.count, bytes[position] == 0xFF else {
-                throw PhotoError(.corrupt, "The JPEG marker layout is broken before the first scan.")
-            }
-            // Fill bytes (repeated FF) are allowed before any marker.
-            while position < bytes.count, bytes[position] == 0xFF { position += 1 }
-            guard position < bytes.count else {
-                throw PhotoError(.corrupt, "The JPEG ends before its first scan.")
-            }
-            let marker = bytes[position]
-            let segmentStart = position - 1
-            position += 1
-            switch marker {
-            case 0xD8, 0x01, 0xD0...0xD7:
-                continue scanning
-            case 0xD9:
-                throw PhotoError(.corrupt, "The JPEG ends before its first scan.")
-            default:
-                break
-            }
-            guard position + 2 <= bytes.count else {
-                throw PhotoError(.corrupt, "The JPEG ends inside a segment header.")
-            }
-            let length = Int(bytes[position]) << 8 | Int(bytes[position + 1])
-            guard length >= 2, position + length <= bytes.count else {
-                throw PhotoError(.corrupt, "A JPEG segment claims more bytes than the file holds.")
-            }
-            let body = (position + 2)..<(position + length)
-            position += length
-            switch marker {
-            case 0xC0...0xCF where marker != 0xC4 && marker != 0xC8 && marker != 0xCC:
-                guard frame == nil else { continue scanning }
+        for (marker, range, body) in segments.segments {
+            if JPEGSegments.isFrame(marker) {
+                guard frame == nil else { continue }
                 guard body.count >= 6 else {
                     throw PhotoError(.corrupt, "The JPEG frame header is too short.")
                 }
                 let b = body.lowerBound
                 let height = Int(bytes[b + 1]) << 8 | Int(bytes[b + 2])
                 let width = Int(bytes[b + 3]) << 8 | Int(bytes[b + 4])
-                let components = Int(bytes[b + 5])
-                frame = (width, height, components, [0xC2, 0xC6, 0xCA, 0xCE].contains(marker))
-            case 0xE1:
-                metadata.append(segmentStart..<position)
-                if exif == nil, body.count >= 6,
-                   bytes[body.lowerBound..<(body.lowerBound + 6)].elementsEqual([0x45, 0x78, 0x69, 0x66, 0, 0]) {
-                    exif = body
-                }
-            case 0xED:
-                metadata.append(segmentStart..<position)
-            case 0xDA:
-                break scanning
-            default:
-                continue scanning
+                frame = (width, height, Int(bytes[b + 5]), [0xC2, 0xC6, 0xCA, 0xCE].contains(marker))
+            } else if marker == 0xE1 {
+                metadata.append(range)
+                if exif == nil, JPEGSanitizer.isExif(bytes[body]) { exif = body }
+            } else if (0xE0...0xEF).contains(marker) || marker == 0xFE {
+                if !JPEGSanitizer.isDecodingSegment(marker, bytes[body]) { metadata.append(range) }
+            } else if marker == 0xDA, frame == nil {
+                break
             }
         }
         guard let frame else {
@@ -97,20 +61,23 @@ public struct JPEGStructure: Sendable, Equatable {
         metadataSegments = metadata
     }
 
-    /// `bytes` without the metadata segments, with `exifPayload` (starting "Exif\0\0") as the first APP1.
+    /// `bytes` without the metadata segments, with `exifPayload` (starting "Exif\0\0") as the only
+    /// APP1, right after SOI (and after a JFIF APP0 when there is one).
     public func replacingMetadata(in bytes: [UInt8], exifPayload payload: [UInt8]?) throws -> [UInt8] {
-        if let payload, payload.count + 2 > 0xFFFF {
-            throw PhotoError(.tooLarge, "The EXIF block does not fit in one JPEG segment.")
-        }
+        let app1 = try payload.map { try JPEGSanitizer.segment(0xE1, $0) } ?? []
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + (payload?.count ?? 0) + 4)
+        out.reserveCapacity(bytes.count + app1.count)
         out.append(contentsOf: [0xFF, 0xD8])
-        if let payload {
-            let length = payload.count + 2
-            out.append(contentsOf: [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)])
-            out.append(contentsOf: payload)
-        }
         var cursor = 2
+        // A JFIF APP0 must stay first.
+        if bytes.count >= 8, bytes[2] == 0xFF, bytes[3] == 0xE0 {
+            let length = Int(bytes[4]) << 8 | Int(bytes[5])
+            if length >= 2, 4 + length <= bytes.count, !metadataSegments.contains(where: { $0.lowerBound == 2 }) {
+                out.append(contentsOf: bytes[2..<(4 + length)])
+                cursor = 4 + length
+            }
+        }
+        out.append(contentsOf: app1)
         for segment in metadataSegments where segment.lowerBound >= cursor && segment.upperBound <= bytes.count {
             out.append(contentsOf: bytes[cursor..<segment.lowerBound])
             cursor = segment.upperBound

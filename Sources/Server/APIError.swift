@@ -11,29 +11,48 @@ public struct APIError: HTTPResponseError, Sendable {
     public var code: String
     /// One sentence for a person.
     public var message: String
-    /// Headers the answer carries besides Content-Type, such as `Retry-After`.
-    public var headers: HTTPFields
+    /// Seconds after which a retry may succeed (`Retry-After`), for 429 and 503.
+    public var retryAfterSeconds: Int?
+    /// The task the request concerned, when there was one: every upload answer names it.
+    public var taskID: Int64?
 
     /// Creates an error response.
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, retryAfterSeconds: Int? = nil, taskID: Int64? = nil) {
         self.status = status
         self.code = code
         self.message = message
-        self.headers = headers
+        self.retryAfterSeconds = retryAfterSeconds
+        self.taskID = taskID
     }
 
     /// The JSON response.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body: [String: [String: String]] = ["error": ["code": code, "message": message]]
-        let data = try JSONEncoder().encode(body)
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: jsonBody)))
+    }
+
+    /// The JSON body, also written outside Hummingbird's responder (`ConnectionRefusal`).
+    var jsonBody: [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // Encoding strings and an optional integer cannot fail.
+        return Array((try? encoder.encode(Body(error: .init(code: code, message: message), task_id: taskID))) ?? Data())
+    }
+
+    private struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+        }
+        var error: Detail
+        var task_id: Int64?
     }
 
     static let unauthorized = APIError(.unauthorized, "unauthorized", "A valid bearer token is required.")
-    // A database call waits at most the deadline (5 s by default); a retry sooner mostly meets the same outage.
     static let databaseUnavailable = APIError(
-        .serviceUnavailable, "database_unavailable", "The database is unavailable; retry shortly.", headers: [.retryAfter: "5"])
+        .serviceUnavailable, "database_unavailable", "The database is unavailable; retry shortly.", retryAfterSeconds: 2)
     static let notFound = APIError(.notFound, "not_found", "No such resource.")
+    static let tooManyConnections = APIError(
+        .serviceUnavailable, "too_many_connections", "The server has too many open connections; retry shortly.")
 }

@@ -9,6 +9,7 @@ import Validation
 /// Builds the HTTP application: routes, error mapping, metrics; the Postgres client runs as one of
 /// its services unless the caller already runs it (`runsClient: false`). `onListening` receives the
 /// bound port once the server accepts connections (port 0 in the configuration picks a free one).
+/// Connections get the configuration's deadlines and cap (`GuardedHTTP1Channel`).
 public func buildApplication(
     configuration: ServerConfiguration, client: PostgresClient, logger: Logger, runsClient: Bool = true,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -20,12 +21,15 @@ public func buildApplication(
 
     let repository = PostgresUploadRepository(client: client, logger: logger)
     let deadline = DatabaseDeadline(seconds: max(1, configuration.databaseTimeoutSeconds))
+    let gate = UploadGate(
+        slots: configuration.validationSlots, perWorker: configuration.uploadsInFlightPerWorker,
+        maxWait: .milliseconds(Int64(configuration.validationWaitSeconds * 1000)))
     let uploader = PhotoUploader(
         repository: repository, deadline: deadline, blobs: BlobStore(root: configuration.blobRoot),
-        validator: PhotoValidator(thresholds: configuration.thresholds), metrics: metrics)
+        validator: PhotoValidator(thresholds: configuration.thresholds), gate: gate, metrics: metrics)
     let routes = WorkerRoutes(
         repository: repository, deadline: deadline, uploader: uploader, limiter: RateLimiter(perMinute: configuration.uploadsPerMinute),
-        maxUploadBytes: configuration.maxUploadBytes)
+        gate: gate, maxUploadBytes: configuration.maxUploadBytes)
     routes.register(on: router.group("v1").add(middleware: BearerAuthMiddleware(repository: repository, deadline: deadline)))
 
     router.get("/openapi.yaml") { _, _ in
@@ -56,7 +60,7 @@ public func buildApplication(
 
     return Application(
         router: router,
-        server: .http1LargeReads,
+        server: .http1Guarded(configuration),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vantage"),
         services: runsClient ? [client] : [],
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },

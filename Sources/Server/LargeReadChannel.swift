@@ -24,10 +24,3 @@ struct LargeReadChannel: ServerChildChannel {
         await http1.handle(value: value, logger: logger)
     }
 }
-
-extension HTTPServerBuilder {
-    /// HTTP/1 with `LargeReadChannel`'s reads.
-    static var http1LargeReads: HTTPServerBuilder {
-        .init { responder in LargeReadChannel(http1: HTTP1Channel(responder: responder)) }
-    }
-}

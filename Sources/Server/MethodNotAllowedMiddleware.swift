@@ -35,9 +35,11 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let names = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
-        throw APIError(
-            .methodNotAllowed, "method_not_allowed", "This path allows only \(names).",
-            headers: [.allow: names])
+        // Answered here rather than thrown: an APIError carries no Allow header.
+        var response = try APIError(.methodNotAllowed, "method_not_allowed", "This path allows only \(names).")
+            .response(from: request, context: context)
+        response.headers[.allow] = names
+        return response
     }
 
     /// The same rule as the router's trie for the route kinds it offers: literal or captured

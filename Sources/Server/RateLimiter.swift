@@ -15,9 +15,6 @@ final class RateLimiter: Sendable {
         self.perMinute = Double(max(1, perMinute))
     }
 
-    /// Whole seconds after which an empty bucket has a token again: the `Retry-After` of a 429.
-    var secondsPerToken: Int { Int((60 / perMinute).rounded(.up)) }
-
     /// Takes one token for `worker`; false when the bucket is empty.
     func allow(_ worker: Int, now: ContinuousClock.Instant = .now) -> Bool {
         buckets.withLock { buckets in

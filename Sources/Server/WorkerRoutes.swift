@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Store
+import Validation
 
 /// `/v1`: the worker's tasks, photo uploads (raw PUT or multipart POST) and photo status.
 struct WorkerRoutes {
@@ -9,6 +10,7 @@ struct WorkerRoutes {
     let deadline: DatabaseDeadline
     let uploader: PhotoUploader
     let limiter: RateLimiter
+    let gate: UploadGate
     let maxUploadBytes: Int
 
     func register(on group: RouterGroup<WorkerContext>) {
@@ -50,54 +52,83 @@ struct WorkerRoutes {
     private func putPhoto(_ request: Request, context: WorkerContext) async throws -> Response {
         let worker = try context.requireWorker()
         let taskID = try Self.taskID(context)
-        let objectClass = try Self.header(request, "X-Object-Class", required: true)!
-        let pitch = try Self.angle(request, "X-Device-Pitch")
-        let roll = try Self.angle(request, "X-Device-Roll")
-        let key = try Self.idempotencyKey(request)
-        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("image/jpeg") {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the photo as image/jpeg.")
+        return try await concerning(taskID, worker: worker) {
+            if let type = request.headers[.contentType]?.lowercased() {
+                if type.hasPrefix("image/heic") || type.hasPrefix("image/heif") {
+                    throw Self.heic
+                }
+                guard type.hasPrefix("image/jpeg") else {
+                    throw APIError(.unsupportedMediaType, "unsupported_media_type", "Send the photo as image/jpeg.")
+                }
+            }
+            let objectClass = try Self.header(request, "X-Object-Class", required: true)!
+            let pitch = try Self.angle(request, "X-Device-Pitch")
+            let roll = try Self.angle(request, "X-Device-Roll")
+            let key = try Self.idempotencyKey(request)
+            try checkRate(worker)
+            let bytes = try await readBody(request)
+            return try await answer(.init(
+                taskID: taskID, worker: worker, objectClass: objectClass, pitch: pitch, roll: roll, idempotencyKey: key, bytes: bytes),
+                context: context)
         }
-        try checkRate(worker)
-        let bytes = try await readBody(request)
-        return try await answer(.init(
-            taskID: taskID, worker: worker, objectClass: objectClass, pitch: pitch, roll: roll, idempotencyKey: key, bytes: bytes),
-            context: context)
     }
 
     private func postPhoto(_ request: Request, context: WorkerContext) async throws -> Response {
         let worker = try context.requireWorker()
         let taskID = try Self.taskID(context)
-        guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(fromContentType:)) else {
-            throw APIError(.unsupportedMediaType, "unsupported_media_type", "POST the photo as multipart/form-data (or PUT image/jpeg).")
+        return try await concerning(taskID, worker: worker) {
+            guard let boundary = request.headers[.contentType].flatMap(MultipartForm.boundary(fromContentType:)) else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "POST the photo as multipart/form-data (or PUT image/jpeg).")
+            }
+            try checkRate(worker)
+            let body = try await readBody(request, extra: 64 * 1024)
+            let form: MultipartForm
+            do {
+                form = try MultipartForm(body: body, boundary: boundary)
+            } catch let failure as MultipartForm.Failure {
+                throw APIError(.badRequest, "bad_multipart", failure.message)
+            }
+            guard let photo = form.fields["photo"], !photo.isEmpty else {
+                throw APIError(.badRequest, "missing_photo", "The form has no 'photo' field.")
+            }
+            guard photo.count <= maxUploadBytes else {
+                throw APIError(.contentTooLarge, "body_too_large", "The photo is larger than \(maxUploadBytes) bytes.")
+            }
+            guard let objectClass = form.string("class"), !objectClass.isEmpty else {
+                throw APIError(.badRequest, "missing_class", "The form has no 'class' field.")
+            }
+            let pitch = try Self.angle(form.string("pitch"), name: "pitch")
+            let roll = try Self.angle(form.string("roll"), name: "roll")
+            let key = try Self.idempotencyKey(request)
+            return try await answer(.init(
+                taskID: taskID, worker: worker, objectClass: objectClass, pitch: pitch, roll: roll, idempotencyKey: key, bytes: photo),
+                context: context)
         }
-        try checkRate(worker)
-        let body = try await readBody(request, extra: 64 * 1024)
-        let form: MultipartForm
-        do {
-            form = try MultipartForm(body: body, boundary: boundary)
-        } catch let failure as MultipartForm.Failure {
-            throw APIError(.badRequest, "bad_multipart", failure.message)
-        }
-        guard let photo = form.fields["photo"], !photo.isEmpty else {
-            throw APIError(.badRequest, "missing_photo", "The form has no 'photo' field.")
-        }
-        guard photo.count <= maxUploadBytes else {
-            throw APIError(.contentTooLarge, "body_too_large", "The photo is larger than \(maxUploadBytes) bytes.")
-        }
-        guard let objectClass = form.string("class"), !objectClass.isEmpty else {
-            throw APIError(.badRequest, "missing_class", "The form has no 'class' field.")
-        }
-        let pitch = try Self.angle(form.string("pitch"), name: "pitch")
-        let roll = try Self.angle(form.string("roll"), name: "roll")
-        let key = try Self.idempotencyKey(request)
-        return try await answer(.init(
-            taskID: taskID, worker: worker, objectClass: objectClass, pitch: pitch, roll: roll, idempotencyKey: key, bytes: photo),
-            context: context)
     }
+
+    /// Runs an upload as one of the worker's in-flight uploads, and names the task in every error.
+    private func concerning(_ taskID: Int64, worker: AuthenticatedWorker, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await gate.asWorkerUpload(worker.id, body)
+        } catch UploadGate.Refusal.workerBusy {
+            throw APIError(
+                .tooManyRequests, "too_many_in_flight",
+                "You already have \(gate.perWorker) uploads in progress; wait for one to finish.", retryAfterSeconds: 1, taskID: taskID)
+        } catch var error as APIError where error.taskID == nil && error.status.code < 500 {
+            error.taskID = taskID
+            throw error
+        }
+    }
+
+    static let heic = APIError(
+        .unsupportedMediaType, Reason.Code.heicNotAccepted.rawValue,
+        "The photo is HEIC/HEIF; set the camera to JPEG (on an iPhone: Settings, Camera, Formats, Most Compatible) or upload a JPEG copy.")
 
     private func answer(_ upload: PhotoUploader.Upload, context: WorkerContext) async throws -> Response {
         guard Self.looksLikeJPEG(upload.bytes) else {
-            throw APIError(.unsupportedMediaType, "not_jpeg", "The photo is not a JPEG (checked by content).")
+            let reason = PhotoValidator.formatReason(upload.bytes)
+            if reason.code == .heicNotAccepted { throw Self.heic }
+            throw APIError(.unsupportedMediaType, reason.code.rawValue, reason.message + " Upload the camera's JPEG.")
         }
         let answer = try await uploader.upload(upload, logger: context.logger)
         return try jsonResponse(answer, status: answer.status == 201 ? .created : .unprocessableContent)
@@ -130,9 +161,7 @@ struct WorkerRoutes {
 
     private func checkRate(_ worker: AuthenticatedWorker) throws {
         guard limiter.allow(worker.id) else {
-            throw APIError(
-                .tooManyRequests, "rate_limited", "Too many uploads; wait a minute and retry.",
-                headers: [.retryAfter: "\(limiter.secondsPerToken)"])
+            throw APIError(.tooManyRequests, "rate_limited", "Too many uploads; wait a minute and retry.", retryAfterSeconds: 60)
         }
     }
 

@@ -59,11 +59,7 @@ public struct BlobStore: Sendable {
         let destination = url(forKey: key)
         if FileManager.default.fileExists(atPath: destination.path) { return }
         let folder = destination.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError(.blobStore, "Cannot create the blob folder \(folder.path): \(error.localizedDescription).")
-        }
+        try createFolders(upTo: folder)
         let temporary = folder.appendingPathComponent(".\(key).\(UUID().uuidString).tmp")
         // Direct I/O first: a buffered write copies every byte into fresh page-cache pages, which
         // cost a fifth of the server's CPU per upload here; the blob is not read back soon anyway.
@@ -98,7 +94,8 @@ public struct BlobStore: Sendable {
         close(fd)
     }
 
-    static func hex(_ digest: [UInt8]) -> String {
+    /// Lower-case hex of a digest: the key of the blob it names.
+    public static func hex(_ digest: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text = [UInt8]()
         text.reserveCapacity(digest.count * 2)
@@ -149,6 +146,43 @@ public struct BlobStore: Sendable {
             if now.timeIntervalSince(modified) > grace, unlink(url.path) == 0 { removed += 1 }
         }
         return removed
+    }
+
+    /// Creates `folder` and its missing parents up from the root, fsyncing the parent of each one it
+    /// creates: a new folder's name is only durable once its parent is synced.
+    private func createFolders(upTo folder: URL) throws {
+        var missing: [URL] = []
+        var cursor = folder
+        while !FileManager.default.fileExists(atPath: cursor.path) {
+            missing.append(cursor)
+            let parent = cursor.deletingLastPathComponent()
+            guard parent.path != cursor.path else { break }
+            cursor = parent
+        }
+        for created in missing.reversed() {
+            if mkdir(created.path, 0o750) != 0 && errno != EEXIST {
+                throw StoreError(.blobStore, "Cannot create the blob folder \(created.path): \(String(cString: strerror(errno))).")
+            }
+            try syncFolder(created.deletingLastPathComponent())
+        }
+    }
+
+    /// The PostgreSQL advisory-lock key of a blob (its digest's first 8 bytes): uploads that name
+    /// the blob hold it shared, `store check --repair` exclusively while it removes the blob.
+    public static func lockKey(forDigest digest: Data) -> Int64 {
+        digest.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+
+    /// The 32-byte digest a 64-digit hex key names, nil for anything else.
+    public static func digest(hex key: String) -> Data? {
+        let digits = Array(key.utf8)
+        guard digits.count == 64 else { return nil }
+        var digest = Data(capacity: 32)
+        for index in stride(from: 0, to: 64, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            digest.append(byte)
+        }
+        return digest
     }
 
     private func syncFolder(_ folder: URL) throws {

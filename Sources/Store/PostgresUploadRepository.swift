@@ -57,13 +57,13 @@ public struct PostgresUploadRepository: Sendable {
         return nil
     }
 
-    /// The first result of a request seen before: the same worker and idempotency key (preferred),
-    /// or the same bytes uploaded for the same task.
-    public func replay(workerID: Int, idempotencyKey: String?, taskID: Int64, uploadSHA256: Data) async throws -> StoredPhoto? {
+    /// A photo seen before for this request: its first result (same task and bytes), or the
+    /// worker's photo whose idempotency key this request reuses for something else.
+    public func match(workerID: Int, idempotencyKey: String?, taskID: Int64, uploadSHA256: Data) async throws -> UploadMatch? {
         let statement = UploadStatements.Replay(
             workerID: workerID, idempotencyKey: idempotencyKey, taskID: taskID, uploadSHA256: uploadSHA256)
         for try await row in try await client.execute(statement, logger: logger) {
-            return UploadStatements.storedPhoto(row)
+            return UploadStatements.Replay.match(row)
         }
         return nil
     }
@@ -99,8 +99,37 @@ public struct PostgresUploadRepository: Sendable {
 
     /// Records a validated photo in one transaction with the task row locked, so concurrent uploads
     /// to one task serialise and exactly one completes it. Retries (same idempotency key, or the same
-    /// bytes for the task) get the first result back and store nothing new.
-    public func record(_ photo: NewPhoto, now: Date = Date()) async throws -> UploadOutcome {
+    /// bytes for the task) get the first result back and store nothing new; a key reused for another
+    /// task or other bytes stores nothing and says so.
+    ///
+    /// A kept photo claims its digests (`photo_digests`): when another task's photo holds one, the
+    /// photo is recorded as rejected with `duplicateExact` instead. It also takes the shared lock
+    /// on its blob key and then calls `ensureBlob`, which must make sure the blob exists (writing it
+    /// again if `store check --repair` removed it meanwhile) before the row can name it.
+    public func record(
+        _ photo: NewPhoto,
+        duplicateExact: PhotoReasonRecord = PhotoReasonRecord(
+            code: "duplicate_exact", severity: "reject", message: "The same file was already uploaded for another task."),
+        now: Date = Date(),
+        ensureBlob: @Sendable () async throws -> Void = {}
+    ) async throws -> UploadOutcome {
+        do {
+            return try await recordOnce(photo, duplicateExact: duplicateExact, now: now, ensureBlob: ensureBlob)
+        } catch where PostgresErrorText.sqlState(error) == "23505" {
+            // The same key committed for another task while this transaction waited: say which.
+            let found = try await match(
+                workerID: photo.workerID, idempotencyKey: photo.idempotencyKey, taskID: photo.taskID, uploadSHA256: photo.uploadSHA256)
+            switch found {
+            case .replay(let first): return .replay(first)
+            case .keyReused(let other): return .idempotencyKeyReused(other)
+            case nil: throw error
+            }
+        }
+    }
+
+    private func recordOnce(
+        _ photo: NewPhoto, duplicateExact: PhotoReasonRecord, now: Date, ensureBlob: @Sendable () async throws -> Void
+    ) async throws -> UploadOutcome {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
             var state: (String, Date, Int16, Int16)?
@@ -115,20 +144,60 @@ public struct PostgresUploadRepository: Sendable {
                 workerID: photo.workerID, idempotencyKey: photo.idempotencyKey, taskID: photo.taskID,
                 uploadSHA256: photo.uploadSHA256)
             for try await row in try await connection.execute(replay, logger: logger) {
-                return .replay(UploadStatements.storedPhoto(row))
+                switch UploadStatements.Replay.match(row) {
+                case .replay(let first): return .replay(first)
+                case .keyReused(let other): return .idempotencyKeyReused(other)
+                }
             }
             if status == "done" { return .taskAlreadyDone }
             if status != "open" || expiresAt <= now { return .taskExpired }
             if attempts >= maxAttempts { return .noAttemptsLeft }
 
+            var photo = photo
+            var claimed: [Data] = []
+            if photo.verdict != "rejected", let blob = photo.blobSHA256 {
+                let digests = Array(Set([photo.uploadSHA256, blob])).sorted { $0.lexicographicallyPrecedes($1) }
+                for try await digest in try await connection.execute(UploadStatements.ClaimDigests(digests: digests), logger: logger) {
+                    claimed.append(digest)
+                }
+                if claimed.count < digests.count {
+                    // Another task's photo has these bytes: this one is the duplicate, stored nowhere.
+                    try await connection.query("DELETE FROM photo_digests WHERE sha256 = ANY(\(claimed.map { ByteBuffer(bytes: $0) }))", logger: logger)
+                    claimed = []
+                    photo.verdict = "rejected"
+                    photo.blobSHA256 = nil
+                    photo.reasons = photo.reasons.filter { $0.code != duplicateExact.code } + [duplicateExact]
+                } else {
+                    for try await _ in try await connection.execute(
+                        UploadStatements.LockBlobShared(lockKey: BlobStore.lockKey(forDigest: blob)), logger: logger) {}
+                    try await ensureBlob()
+                }
+            }
+
             let publicID = UUID()
             let reviewStatus = photo.verdict == "flagged" ? "pending" : "not_needed"
-            let record = UploadStatements.RecordPhoto(publicID: publicID, photo: photo, reviewStatus: reviewStatus, now: now)
+            let record = UploadStatements.RecordPhoto(
+                publicID: publicID, photo: photo, reviewStatus: reviewStatus, now: now, claimedDigests: claimed)
             for try await _ in try await connection.execute(record, logger: logger) {}
             return .recorded(StoredPhoto(
                 publicID: publicID, taskID: photo.taskID, workerID: photo.workerID, verdict: photo.verdict,
                 reviewStatus: reviewStatus, reasons: photo.reasons.sorted { $0.code < $1.code },
                 blobKey: photo.blobSHA256.map { BlobStore.hex(Array($0)) }, receivedAt: now))
+        }
+    }
+
+    /// Removes an unreferenced blob through `remove`, under the exclusive lock on its key, after
+    /// checking again that no photo row names it; false when one does (an upload re-used it).
+    public func removeUnreferencedBlob(key: String, remove: @Sendable () throws -> Void) async throws -> Bool {
+        guard let digest = BlobStore.digest(hex: key) else { return false }
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT true FROM (SELECT pg_advisory_xact_lock(\(BlobStore.lockKey(forDigest: digest)))) AS locked", logger: logger)
+            let rows = try await connection.query(
+                "SELECT count(*) FROM photos WHERE blob_sha256 = \(ByteBuffer(bytes: digest))", logger: logger)
+            for try await count in rows.decode(Int64.self) where count > 0 { return false }
+            try remove()
+            return true
         }
     }
 

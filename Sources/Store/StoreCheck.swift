@@ -25,8 +25,8 @@ public struct StoreCheck: Sendable {
         self.blobs = blobs
     }
 
-    /// Compares rows and files; with `repair`, removes orphans older than `grace` seconds
-    /// (younger ones may belong to an upload whose row is about to commit).
+    /// Compares rows and files; with `repair`, removes orphans older than `grace` seconds (younger
+    /// ones may belong to an upload whose row is about to commit), each under its blob lock.
     public func run(repair: Bool, grace: TimeInterval = 3600, now: Date = Date()) async throws -> Report {
         // Files first: a row committed after this listing names a blob written before it.
         let onDisk = try blobs.allKeys()
@@ -36,9 +36,13 @@ public struct StoreCheck: Sendable {
         let orphans = onDisk.filter { !referenced.contains($0.key) }
         var removed = 0, temporaries = 0
         if repair {
+            let blobs = self.blobs
             for orphan in orphans where now.timeIntervalSince(orphan.modified) > grace {
-                try blobs.remove(key: orphan.key)
-                removed += 1
+                // An upload may have just re-used this blob: the removal checks again under the
+                // blob's lock, which every upload naming it holds until its row commits.
+                if try await repository.removeUnreferencedBlob(key: orphan.key, remove: { try blobs.remove(key: orphan.key) }) {
+                    removed += 1
+                }
             }
             temporaries = blobs.sweepTemporaries(olderThan: grace, now: now)
         }

@@ -155,4 +155,14 @@ public enum UploadOutcome: Sendable, Equatable {
     case taskExpired
     /// Rejected attempts are used up.
     case noAttemptsLeft
+    /// The idempotency key already names another upload (another task or other bytes): this photo.
+    case idempotencyKeyReused(StoredPhoto)
+}
+
+/// A photo found for an upload request before it is recorded.
+public enum UploadMatch: Sendable, Equatable {
+    /// The same upload (task and bytes) was recorded before: its first result.
+    case replay(StoredPhoto)
+    /// The request's idempotency key names this other upload.
+    case keyReused(StoredPhoto)
 }

@@ -7,15 +7,18 @@ import PostgresNIO
 enum UploadStatements {
     /// Columns of a photo as answered to its worker, with its reasons in code order (one lateral
     /// aggregate instead of three correlated subqueries).
-    static let photoColumns = """
-        SELECT p.public_id, p.task_id, p.worker_id, p.verdict, p.review_status, encode(p.blob_sha256, 'hex'),
-               p.received_at, coalesce(r.codes, '{}'), coalesce(r.severities, '{}'), coalesce(r.messages, '{}')
+    static let photoSelectList = """
+        p.public_id, p.task_id, p.worker_id, p.verdict, p.review_status, encode(p.blob_sha256, 'hex'),
+        p.received_at, coalesce(r.codes, '{}'), coalesce(r.severities, '{}'), coalesce(r.messages, '{}')
+        """
+    static let photoFrom = """
         FROM photos p
         LEFT JOIN LATERAL (
             SELECT array_agg(code ORDER BY code) AS codes, array_agg(severity ORDER BY code) AS severities,
                    array_agg(message ORDER BY code) AS messages
             FROM photo_reasons WHERE photo_id = p.id) r ON true
         """
+    static let photoColumns = "SELECT " + photoSelectList + "\n" + photoFrom
 
     typealias PhotoRow = (UUID, Int64, Int32, String, String, String?, Date, [String], [String], [String])
 
@@ -80,17 +83,21 @@ enum UploadStatements {
         }
     }
 
-    /// The first result of a request seen before: the same worker and idempotency key (preferred),
-    /// or the same bytes for the same task. A nil key matches nothing on its side.
+    /// A photo seen before for this request: the worker's photo with this idempotency key
+    /// (preferred), or the same bytes for the same task. A nil key matches nothing on its side.
+    /// The last column says whether it is the same upload (this task, these bytes): a replay;
+    /// a key match that is not is a reused key.
     struct Replay: PostgresPreparedStatement {
-        static let sql = photoColumns + """
+        static let sql = "SELECT " + photoSelectList + """
+            , (p.task_id = $3 AND p.upload_sha256 = $4)
+            """ + "\n" + photoFrom + """
 
             WHERE (p.worker_id = $1 AND p.idempotency_key = $2) OR (p.task_id = $3 AND p.upload_sha256 = $4)
             ORDER BY (p.worker_id = $1 AND p.idempotency_key = $2) IS TRUE DESC, p.id
             LIMIT 1
             """
         static let bindingDataTypes: [PostgresDataType] = [.int4, .text, .int8, .bytea]
-        typealias Row = PhotoRow
+        typealias Row = (UUID, Int64, Int32, String, String, String?, Date, [String], [String], [String], Bool)
         var workerID: Int
         var idempotencyKey: String?
         var taskID: Int64
@@ -106,6 +113,49 @@ enum UploadStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
+
+        /// What the row means for this request.
+        static func match(_ row: Row) -> UploadMatch {
+            let photo = storedPhoto((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9))
+            return row.10 ? .replay(photo) : .keyReused(photo)
+        }
+    }
+
+    /// Takes, until the transaction ends, the shared lock on a blob key that `store check --repair`
+    /// takes exclusively before it removes an unreferenced blob.
+    struct LockBlobShared: PostgresPreparedStatement {
+        static let sql = "SELECT true FROM (SELECT pg_advisory_xact_lock_shared($1)) AS locked"
+        static let bindingDataTypes: [PostgresDataType] = [.int8]
+        typealias Row = Bool
+        var lockKey: Int64
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(lockKey)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Bool.self) }
+    }
+
+    /// Claims digests for a kept photo; answers the ones claimed now. A digest another transaction
+    /// is claiming waits for it, then counts as taken when it committed.
+    struct ClaimDigests: PostgresPreparedStatement {
+        static let sql = """
+            INSERT INTO photo_digests (sha256) SELECT unnest($1::bytea[])
+            ON CONFLICT DO NOTHING RETURNING sha256
+            """
+        static let bindingDataTypes: [PostgresDataType] = [.byteaArray]
+        typealias Row = Data
+        var digests: [Data]
+
+        func makeBindings() -> PostgresBindings {
+            var bindings = PostgresBindings(capacity: 1)
+            bindings.append(digests.map { ByteBuffer(bytes: $0) })
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> Row { Data(buffer: try row.decode(ByteBuffer.self)) }
     }
 
     /// Another task's kept photo with exactly these bytes, as received or as stored.
@@ -186,6 +236,8 @@ enum UploadStatements {
                 SELECT inserted.id, u.code, u.severity, u.message
                 FROM inserted, unnest($19::text[], $20::text[], $21::text[]) AS u(code, severity, message)
                 ON CONFLICT DO NOTHING
+            ), claimed AS (
+                UPDATE photo_digests SET photo_id = inserted.id FROM inserted WHERE sha256 = ANY($22::bytea[])
             ), task AS (
                 UPDATE tasks SET
                     attempts = attempts + CASE WHEN $5 = 'rejected' THEN 1 ELSE 0 END,
@@ -197,16 +249,17 @@ enum UploadStatements {
             """
         static let bindingDataTypes: [PostgresDataType] = [
             .uuid, .int8, .int4, .int4, .text, .text, .bytea, .bytea, .int8, .int4, .int4, .int8, .float4, .float4,
-            .timestamptz, .timestamptz, .text, .text, .textArray, .textArray, .textArray,
+            .timestamptz, .timestamptz, .text, .text, .textArray, .textArray, .textArray, .byteaArray,
         ]
         typealias Row = Int64
         var publicID: UUID
         var photo: NewPhoto
         var reviewStatus: String
         var now: Date
+        var claimedDigests: [Data]
 
         func makeBindings() -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 21)
+            var bindings = PostgresBindings(capacity: 22)
             bindings.append(publicID)
             bindings.append(photo.taskID)
             bindings.append(Int32(photo.workerID))
@@ -228,6 +281,7 @@ enum UploadStatements {
             bindings.append(photo.reasons.map(\.code))
             bindings.append(photo.reasons.map(\.severity))
             bindings.append(photo.reasons.map(\.message))
+            bindings.append(claimedDigests.map { ByteBuffer(bytes: $0) })
             return bindings
         }
 

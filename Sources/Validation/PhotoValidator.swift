@@ -157,9 +157,16 @@ public struct PhotoValidator: Sendable {
     /// Runs every check including the duplicate lookup through `index`.
     public func validate(_ bytes: [UInt8], context: ValidationContext, duplicates index: some DuplicateIndex) async throws -> ValidationReport {
         var report = validate(bytes, context: context)
+        try await checkDuplicates(&report, index: index)
+        return report
+    }
+
+    /// Adds the duplicate reasons to a report of the local checks: exact by SHA-256, else near by
+    /// perceptual hash.
+    public func checkDuplicates(_ report: inout ValidationReport, index: some DuplicateIndex) async throws {
         let start = ContinuousClock.now
         if let digest = report.sha256, let match = try await index.photo(withSHA256: digest) {
-            report.reasons.append(Reason(.duplicateExact, "The same file was already uploaded as photo \(match.photoID.uuidString.lowercased())."))
+            report.reasons.append(Self.duplicateExact(of: match.photoID.uuidString.lowercased()))
         } else if let hash = report.perceptualHash {
             let matches = try await index.photos(nearPerceptualHash: hash, maxDistance: thresholds.maxNearDuplicateDistance)
             if let nearest = matches.min(by: { $0.distance < $1.distance }) {
@@ -167,7 +174,12 @@ public struct PhotoValidator: Sendable {
             }
         }
         report.stageMilliseconds.append(("duplicates", Run.milliseconds(ContinuousClock.now - start)))
-        return report
+    }
+
+    /// The exact-duplicate reason; `photo` names the stored one when it is known.
+    public static func duplicateExact(of photo: String? = nil) -> Reason {
+        guard let photo else { return Reason(.duplicateExact, "The same file was already uploaded for another task.") }
+        return Reason(.duplicateExact, "The same file was already uploaded as photo \(photo).")
     }
 
     /// Reads at most `maxBytes + 1` bytes of a file and validates them; an unreadable file gets
@@ -186,8 +198,8 @@ public struct PhotoValidator: Sendable {
         return validate([UInt8](data), context: context)
     }
 
-    /// The reason for content that is not JPEG.
-    static func formatReason(_ bytes: [UInt8]) -> Reason {
+    /// The reason for content that is not JPEG (PNG, HEIC, anything else), by content.
+    public static func formatReason(_ bytes: [UInt8]) -> Reason {
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {
             return Reason(.pngNotAccepted, "The file is a PNG image; upload the camera's JPEG.")
         }

@@ -1,38 +1,32 @@
 import Crypto
-import Photo
+public import Photo
 
-/// The bytes to store for an accepted or flagged photo: pixels made upright by a lossless DCT
-/// transform (never recompressed), EXIF kept but with Orientation 1 and without GPS, serial
-/// numbers, owner name, maker note, thumbnail, XMP or IPTC.
+/// The bytes to store for an accepted or flagged photo: the camera's own entropy-coded data and its
+/// Orientation tag, never transformed or recompressed, with every private byte dropped by
+/// `JPEGSanitizer`'s whitelist and the EXIF cut down to capture facts. Readers apply the
+/// orientation when they decode.
 public struct PreparedPhoto: Sendable {
     /// The JPEG to store.
     public var bytes: [UInt8]
-    /// Stored (upright) width; may be up to 15 pixels less than reported when a rotation had to
-    /// trim partial edge blocks.
+    /// Width as displayed (after the EXIF orientation).
     public var width: Int
-    /// Stored (upright) height.
+    /// Height as displayed.
     public var height: Int
+    /// The orientation kept in the stored EXIF (`.up` when there was none, or it was invalid).
+    public var orientation: ExifOrientation
     /// SHA-256 of `bytes` (the blob key).
     public var sha256: [UInt8]
 
-    /// Prepares `bytes` for storage; throws `PhotoError` when the JPEG cannot be transformed.
+    /// Prepares `bytes` for storage; throws `PhotoError` when the marker layout is broken.
     public init(jpeg bytes: [UInt8]) throws {
-        let structure = try JPEGStructure(parsing: bytes)
-        let exifRange = structure.exifPayload
-        let orientation = exifRange.flatMap { try? ExifMetadata(payload: bytes[$0]) }?.orientation ?? .up
-        var upright = bytes
-        var uprightStructure = structure
-        if let transform = JPEGCodec.Transform(uprighting: orientation) {
-            // tjTransform copies the original markers; they are replaced just below.
-            upright = try JPEGCodec.transform(bytes, transform)
-            uprightStructure = try JPEGStructure(parsing: upright)
-        }
-        let payload = try exifRange.map {
-            try ExifWriter.sanitized(bytes[$0], width: uprightStructure.width, height: uprightStructure.height)
-        }
-        self.bytes = try uprightStructure.replacingMetadata(in: upright, exifPayload: payload)
-        width = uprightStructure.width
-        height = uprightStructure.height
+        let segments = try JPEGSegments(parsing: bytes, through: .whole)
+        let structure = try JPEGStructure(bytes, segments)
+        let facts = try structure.exifPayload.flatMap { try ExifWriter.captureFacts(of: bytes[$0]) }
+        let orientation = facts.flatMap { try? ExifMetadata(payload: $0[...]) }?.orientation ?? .up
+        self.bytes = try JPEGSanitizer.sanitized(bytes, segments: segments, exif: facts)
+        self.orientation = orientation
+        width = orientation.swapsDimensions ? structure.height : structure.width
+        height = orientation.swapsDimensions ? structure.width : structure.height
         sha256 = Array(SHA256.hash(data: self.bytes))
     }
 }

@@ -134,6 +134,55 @@ public enum PhotoFixtures {
         return try jpeg(upright.storing(as: orientation), exif: values)
     }
 
+    /// A photo as a phone sends it, and the private strings it carries.
+    public struct PhoneLikePhoto: Sendable {
+        /// The file.
+        public var bytes: [UInt8]
+        /// Text that must never reach storage: serials, owner, artist, copyright, unique id, XMP,
+        /// MPF, Photoshop/IPTC, comment and the Motion Photo trailer.
+        public var privateStrings: [String]
+        /// The ICC profile chunk's payload, which storage keeps.
+        public var iccMarker: String
+    }
+
+    /// `upright` stored as a phone stores it under `orientation`, with what phones write around it:
+    /// EXIF with GPS, body and lens serials, owner, artist, copyright and unique id; an XMP packet,
+    /// an MPF index, an ICC profile, a Photoshop/IPTC block, a comment, and a Motion Photo video
+    /// after EOI.
+    public static func phoneLike(_ upright: PixelImage, orientation: ExifOrientation, capturedAt: Date = Date(),
+                                 quality: Int = 90) throws -> PhoneLikePhoto {
+        var values = phoneExif(orientation: orientation.rawValue, capturedAt: capturedAt,
+                               serialNumbers: ["OWNER-Jane-Q", "BODY-SN-7731", "LENS-SN-5512"])
+        values.software = "HDR+ 1.0.540104767zd"
+        let exif = try ExifWriter.payload(
+            values, gps: ExifWriter.Position(latitude: 42.3601, longitude: -71.0942),
+            identifying: [.artist: "ARTIST-Jane-Q", .copyright: "COPYRIGHT-Jane-Q", .imageDescription: "DESCRIPTION-kitchen-of-Jane",
+                          .hostComputer: "HOST-Pixel-Jane", .imageUniqueID: "UNIQUE-ID-0042"])
+        let xmp = Array("http://ns.adobe.com/xap/1.0/\0".utf8)
+            + Array("<x:xmpmeta xmlns:x='adobe:ns:meta/'><GCamera:MotionPhoto>1</GCamera:MotionPhoto>XMP-PRIVATE-9</x:xmpmeta>".utf8)
+        let mpf = Array("MPF\0".utf8) + Array("MM\0*MPF-PRIVATE-INDEX".utf8)
+        let iccMarker = "vantage-test-icc-profile-sRGB"
+        let icc = Array("ICC_PROFILE\0".utf8) + [1, 1] + Array(iccMarker.utf8) + [UInt8](repeating: 0x11, count: 64)
+        let iptc = Array("Photoshop 3.0\0".utf8) + Array("8BIM IPTC-PRIVATE-CITY".utf8)
+        let comment = Array("COMMENT-PRIVATE-by-Jane".utf8)
+        let encoded = try JPEGCodec.encode(upright.storing(as: orientation), quality: quality)
+        // The encoder writes SOI and a JFIF APP0 first; the phone's segments follow them.
+        let app0Length = Int(encoded[4]) << 8 | Int(encoded[5])
+        let head = Array(encoded.prefix(4 + app0Length))
+        var bytes = head
+        for (marker, payload) in [(UInt8(0xE1), exif), (0xE1, xmp), (0xE2, mpf), (0xE2, icc), (0xED, iptc), (0xFE, comment)] {
+            bytes += try JPEGSanitizer.segment(marker, payload)
+        }
+        bytes += encoded.dropFirst(head.count)
+        bytes += Array("\0\0\0\u{18}ftypmp42MOTION-PHOTO-VIDEO-PRIVATE".utf8) + [UInt8](repeating: 0x42, count: 256)
+        return PhoneLikePhoto(
+            bytes: bytes,
+            privateStrings: ["OWNER-Jane-Q", "BODY-SN-7731", "LENS-SN-5512", "ARTIST-Jane-Q", "COPYRIGHT-Jane-Q",
+                             "DESCRIPTION-kitchen", "HOST-Pixel", "UNIQUE-ID-0042", "HDR+ 1.0", "XMP-PRIVATE", "xmpmeta", "MPF-PRIVATE",
+                             "IPTC-PRIVATE", "Photoshop", "COMMENT-PRIVATE", "ftypmp42", "MOTION-PHOTO"],
+            iccMarker: iccMarker)
+    }
+
     /// A minimal valid JPEG header declaring `width` × `height` (no real scan data): for pixel-limit tests.
     public static func declaredSizeJPEG(width: Int, height: Int) throws -> [UInt8] {
         let small = try JPEGCodec.encode(uniform(width: 16, height: 16), quality: 50)

@@ -22,14 +22,17 @@ import VantageTestSupport
         #expect(try ExifMetadata(jpeg: bytes) == nil)
     }
 
-    @Test func sanitizedDropsGPSAndSerialsAndResetsOrientation() throws {
+    @Test func captureFactsKeepTheWhitelistOnly() throws {
         let values = PhotoFixtures.phoneExif(orientation: 8, serialNumbers: ["SN1"])
-        let payload = try ExifWriter.payload(values, gps: ExifWriter.Position(latitude: 1, longitude: 2))
-        let clean = try ExifMetadata(payload: try ExifWriter.sanitized(payload[...], width: 10, height: 20)[...])
-        #expect(clean.orientationValue == 1)
+        let payload = try ExifWriter.payload(values, gps: ExifWriter.Position(latitude: 1, longitude: 2), identifying: [.artist: "Jane"])
+        let clean = try ExifMetadata(payload: try #require(try ExifWriter.captureFacts(of: payload[...]))[...])
+        #expect(clean.orientationValue == 8)
         #expect(!clean.hasGPS)
-        #expect(clean.serialNumbers.isEmpty)
-        #expect(clean.make == "Google" && clean.dateTimeOriginal == values.dateTimeOriginal)
+        #expect(clean.serialNumbers.isEmpty && clean.software == nil)
+        #expect(clean.make == "Google" && clean.dateTimeOriginal == values.dateTimeOriginal && clean.offsetTimeOriginal == "+00:00")
+        #expect(clean.entryCount == 5, "make, model, orientation, capture time and its offset")
+        // Nothing to keep: no block at all.
+        #expect(try ExifWriter.captureFacts(of: try ExifWriter.payload(ExifMetadata(software: "x"))[...]) == nil)
     }
 
     @Test func garbagePayloadReadsAsEmpty() throws {

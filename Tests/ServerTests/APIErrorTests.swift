@@ -44,7 +44,7 @@ struct APIErrorTests {
             for uri in ["/readyz", "/v1/tasks"] {
                 try await http.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(UploadWorld.aliceToken)"]) {
                     #expect($0.status == .serviceUnavailable, "\(uri)")
-                    #expect($0.headers[.retryAfter] == "5", "\(uri)")
+                    #expect($0.headers[.retryAfter] == "2", "\(uri)")
                 }
             }
         }

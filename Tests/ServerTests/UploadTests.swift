@@ -72,6 +72,27 @@ func uploadHeaders(token: String?, objectClass: String = "Mug", pitch: String? =
     return fields
 }
 
+/// A live server on a fresh migrated database with `UploadWorld`'s rows and its own blob folder.
+func withUploadServer(
+    configure: @Sendable (inout ServerConfiguration) -> Void = { _ in },
+    _ body: @Sendable @escaping (any TestClientProtocol, UploadWorld, PostgresClient, BlobStore) async throws -> Void
+) async throws {
+    try await TestDatabase.withMigratedDatabase { client, _ in
+        let world = try await UploadWorld.make(client)
+        let folder = try Fixtures.temporaryFolder("vantage-blobs")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let blobs = BlobStore(root: folder)
+        var configuration = ServerConfiguration(port: 0, uploadsPerMinute: 1000, blobRoot: folder)
+        // The whole suite shares 2 cores with inference tests; a 5 s deadline answered 503 there.
+        configuration.databaseTimeoutSeconds = 60
+        configure(&configuration)
+        let app = buildApplication(configuration: configuration, client: client, logger: TestDatabase.logger, runsClient: false)
+        try await app.test(.live) { http in
+            try await body(http, world, client, blobs)
+        }
+    }
+}
+
 func json(_ buffer: ByteBuffer) -> [String: Any] {
     (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any] ?? [:]
 }
@@ -86,20 +107,10 @@ struct UploadTests {
         maxUploadBytes: Int = 25_000_000, uploadsPerMinute: Int = 1000,
         _ body: @Sendable @escaping (any TestClientProtocol, UploadWorld, PostgresClient, BlobStore) async throws -> Void
     ) async throws {
-        try await TestDatabase.withMigratedDatabase { client, _ in
-            let world = try await UploadWorld.make(client)
-            let folder = try Fixtures.temporaryFolder("vantage-blobs")
-            defer { try? FileManager.default.removeItem(at: folder) }
-            let blobs = BlobStore(root: folder)
-            var configuration = ServerConfiguration(
-                port: 0, maxUploadBytes: maxUploadBytes, uploadsPerMinute: uploadsPerMinute, blobRoot: folder)
-            // The whole suite shares 2 cores with inference tests; a 5 s deadline answered 503 there.
-            configuration.databaseTimeoutSeconds = 60
-            let app = buildApplication(configuration: configuration, client: client, logger: TestDatabase.logger, runsClient: false)
-            try await app.test(.live) { http in
-                try await body(http, world, client, blobs)
-            }
-        }
+        try await withUploadServer(configure: {
+            $0.maxUploadBytes = maxUploadBytes
+            $0.uploadsPerMinute = uploadsPerMinute
+        }, body)
     }
 
     @Test func authenticationAndOwnership() async throws {

@@ -159,7 +159,7 @@ import VantageTestSupport
 
         let prepared = try PreparedPhoto(jpeg: bytes)
         #expect(prepared.width == 800 && prepared.height == 608)
-        #expect(try ExifMetadata(jpeg: prepared.bytes)?.orientationValue == 1)
+        #expect(try ExifMetadata(jpeg: prepared.bytes)?.orientationValue == orientation.rawValue, "stored as the camera wrote it")
         let storedReport = validator.validate(prepared.bytes, context: context())
         #expect(PerceptualHash.distance(try #require(storedReport.perceptualHash), try #require(reference.perceptualHash)) <= 5)
     }
