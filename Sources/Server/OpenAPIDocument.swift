@@ -36,6 +36,12 @@ enum OpenAPIDocument {
                   properties:
                     code: {type: string, pattern: '^[a-z0-9_]+$'}
                     message: {type: string}
+            UploadError:
+              description: An upload's error; `task_id` is present whenever the request named a valid task id.
+              allOf:
+                - {$ref: '#/components/schemas/Error'}
+                - properties:
+                    task_id: {type: integer, format: int64}
             Reason:
               type: object
               required: [code, severity, message]
@@ -45,7 +51,7 @@ enum OpenAPIDocument {
                 message: {type: string}
             UploadResult:
               type: object
-              required: [photo_id, verdict, reasons]
+              required: [photo_id, task_id, verdict, reasons]
               properties:
                 photo_id: {type: string, format: uuid}
                 task_id: {type: integer, format: int64, description: The task the photo was uploaded for.}
@@ -95,7 +101,9 @@ enum OpenAPIDocument {
                 application/json:
                   schema: {$ref: '#/components/schemas/Error'}
             ServiceUnavailable:
-              description: "`database_unavailable` (the database did not answer in time) or `server_busy`."
+              description: >-
+                `database_unavailable` (the database did not answer in time), or `too_many_connections`
+                (the server is at its connection cap; answered before the request is read, on any path).
               headers:
                 Retry-After: {$ref: '#/components/headers/RetryAfter'}
               content:
@@ -117,6 +125,7 @@ enum OpenAPIDocument {
                   content:
                     application/yaml: {}
                 '500': {$ref: '#/components/responses/InternalError'}
+                '503': {$ref: '#/components/responses/ServiceUnavailable'}
           /healthz:
             get:
               operationId: getHealth
@@ -128,6 +137,7 @@ enum OpenAPIDocument {
                     application/json:
                       schema: {$ref: '#/components/schemas/Status'}
                 '500': {$ref: '#/components/responses/InternalError'}
+                '503': {$ref: '#/components/responses/ServiceUnavailable'}
           /readyz:
             get:
               operationId: getReadiness
@@ -151,6 +161,7 @@ enum OpenAPIDocument {
                     text/plain:
                       schema: {type: string}
                 '500': {$ref: '#/components/responses/InternalError'}
+                '503': {$ref: '#/components/responses/ServiceUnavailable'}
           /v1/tasks:
             get:
               operationId: listTasks
@@ -253,33 +264,33 @@ enum OpenAPIDocument {
                     `missing_photo`, `missing_class`.
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '401': {$ref: '#/components/responses/Unauthorized'}
                 '403':
                   description: "`not_your_task` (another worker's task), `worker_revoked`, `worker_on_hold`."
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '404':
                   description: "`task_not_found`."
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '409':
                   description: "`task_done` (already completed) or `attempts_exhausted`."
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '410':
                   description: "`task_expired`."
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '413':
                   description: "`body_too_large`: over the upload limit; reading stops there."
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '415':
                   description: >-
                     `heic_not_accepted` (a HEIC body, or Content-Type image/heic or image/heif),
@@ -287,7 +298,7 @@ enum OpenAPIDocument {
                     (a Content-Type other than image/jpeg, or a POST that is not multipart/form-data).
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '422':
                   description: >-
                     The photo was rejected by validation (an upload result with the reasons; kept for
@@ -302,7 +313,7 @@ enum OpenAPIDocument {
                           - allOf:
                               - {$ref: '#/components/schemas/UploadResult'}
                               - {properties: {verdict: {enum: [rejected]}}}
-                          - {$ref: '#/components/schemas/Error'}
+                          - {$ref: '#/components/schemas/UploadError'}
                 '429':
                   description: >-
                     `rate_limited` (over the worker's uploads per minute) or `too_many_in_flight`
@@ -311,9 +322,17 @@ enum OpenAPIDocument {
                     Retry-After: {$ref: '#/components/headers/RetryAfter'}
                   content:
                     application/json:
-                      schema: {$ref: '#/components/schemas/Error'}
+                      schema: {$ref: '#/components/schemas/UploadError'}
                 '500': {$ref: '#/components/responses/InternalError'}
-                '503': {$ref: '#/components/responses/ServiceUnavailable'}
+                '503':
+                  description: >-
+                    `server_busy` (every validation slot is taken), `database_unavailable`, or
+                    `too_many_connections`.
+                  headers:
+                    Retry-After: {$ref: '#/components/headers/RetryAfter'}
+                  content:
+                    application/json:
+                      schema: {$ref: '#/components/schemas/UploadError'}
             post:
               operationId: postPhoto
               summary: Upload the task's photo from an HTML form.
