@@ -228,10 +228,6 @@ enum OpenAPIDocument {
                     Makes retries safe: a repeat with the same key, task and bytes gets the first answer and
                     stores nothing; the same key for another task or other bytes is refused (422).
                   schema: {type: string, minLength: 1, maxLength: 200, pattern: '^[!-~]+$'}
-                - name: X-Capture-Source
-                  in: header
-                  description: Optional; whether the photo was taken live in the app or picked from a file.
-                  schema: {type: string, enum: [live, file]}
               requestBody:
                 required: true
                 description: >-
@@ -352,7 +348,6 @@ enum OpenAPIDocument {
                         class: {type: string, minLength: 1, pattern: '\\S', description: 'An offered class, by name or id.'}
                         pitch: {type: number, minimum: -180, maximum: 180, description: Camera pitch in degrees.}
                         roll: {type: number, minimum: -180, maximum: 180, description: Camera roll in degrees.}
-                        source: {type: string, enum: [live, file], description: Optional; taken live or picked from a file.}
                     encoding:
                       photo: {contentType: image/jpeg}
               responses: *uploadResponses
