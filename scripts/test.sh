@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, starts a throwaway
-# PostgreSQL cluster, builds, runs `swift test`, and stops the cluster on exit even when tests fail.
+# PostgreSQL cluster, builds, runs the README's commands and `swift test`, and stops the cluster on
+# exit even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,6 @@ source scripts/test-cluster.sh
 trap stop_test_cluster EXIT
 
 swift build --build-tests
+# Every command the README shows, against the build just made; a filtered run (arguments given) skips it.
+[ $# -gt 0 ] || scripts/check-readme-commands.sh
 swift test "$@"
