@@ -2,7 +2,8 @@
 # Installs the Debian packages Vantage builds and runs with, when any is missing.
 set -euo pipefail
 
-packages=(pkg-config python3 python3-venv libexif-dev libturbojpeg0-dev libopenblas-dev zlib1g-dev libpq-dev postgresql-15 postgresql-client-15)
+# curl and jq: the README's worker workflow, which scripts/check-readme-commands.sh runs.
+packages=(pkg-config python3 python3-venv libexif-dev libturbojpeg0-dev libopenblas-dev zlib1g-dev libpq-dev postgresql-15 postgresql-client-15 curl jq)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

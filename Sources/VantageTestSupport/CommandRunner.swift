@@ -30,6 +30,13 @@ public struct CommandRunner: Sendable {
     /// Runs `vantage` with `arguments`; standard input is empty; killed after `timeout` seconds.
     @discardableResult
     public func run(_ arguments: [String], timeout: Double = 300) throws -> Output {
+        try run(program: Fixtures.vantageExecutable.path, arguments, timeout: timeout)
+    }
+
+    /// Runs another program (an absolute path) the same way, with the same environment: the
+    /// project's scripts, for instance, which tests run against the built executable.
+    @discardableResult
+    public func run(program executable: String, _ arguments: [String], timeout: Double = 300) throws -> Output {
         let folder = try Fixtures.temporaryFolder("vantage-run")
         defer { try? FileManager.default.removeItem(at: folder) }
         let outPath = folder.appendingPathComponent("out").path
@@ -42,7 +49,6 @@ public struct CommandRunner: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
 
-        let executable = Fixtures.vantageExecutable.path
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
