@@ -45,7 +45,8 @@ struct DemoPhotoMaker {
     }
 
     /// A variant for a task: rotation id → quarter turns, viewpoint → crop, room → tint; some are
-    /// stored sideways with EXIF Orientation 6 so the server's lossless uprighting is exercised.
+    /// stored sideways with EXIF Orientation 6, as phones store portrait photos, so every reader's
+    /// orientation handling is exercised.
     /// Retries with new jitter until its perceptual hash is clear of the earlier variants'.
     mutating func goodVariant(rotationID: Int, viewpoint: String, room: String, capturedAt: Date) throws -> [UInt8] {
         var best: (bytes: [UInt8], hash: UInt64, distance: Int)?

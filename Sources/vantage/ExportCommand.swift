@@ -11,7 +11,8 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             objectnet: a folder per class (ObjectNet folder names), 15-hex-character PNG names with a \
             2-pixel red border, answers.json (file name → ObjectNet id), metadata.csv and LICENCE.txt. \
-            jpeg: the stored upright JPEGs with every metadata segment removed, same folders and metadata.csv. \
+            jpeg: the camera's JPEGs as stored, with an EXIF block holding only the Orientation (and the ICC \
+            profile), same folders and metadata.csv. \
             Files are written beside the target and moved into place at the end; the same database gives \
             byte-identical files.
             """)
